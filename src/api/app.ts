@@ -1,0 +1,21 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { createFastifyApp } from './fastify-adapter';
+import type { RouteDefinition } from './route';
+import { healthRoutes } from './routes/health';
+
+export interface ApiDependencies {
+  config: Config;
+  logger: Logger;
+  temporal: Client;
+}
+
+export function apiRoutes(dependencies: ApiDependencies): RouteDefinition[] {
+  return [...healthRoutes(dependencies.temporal)];
+}
+
+export function buildApp(dependencies: ApiDependencies): FastifyInstance {
+  return createFastifyApp(apiRoutes(dependencies), { logger: dependencies.logger });
+}

@@ -1,0 +1,125 @@
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import type { Logger } from '../logger';
+import { ErrorCode, HttpError } from './errors';
+import type { RouteDefinition, RouteRequest, RouteResponse } from './route';
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function fieldOf(issue: ValidationIssue): string {
+  const missing = issue.params.missingProperty ?? issue.params.additionalProperty;
+  const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (typeof missing === 'string') return base ? `${base}.${missing}` : missing;
+  return base;
+}
+
+function validationError(error: FastifyError): HttpError {
+  const issue = error.validation?.[0] as ValidationIssue | undefined;
+  const location = error.validationContext ?? 'body';
+  if (!issue) return new HttpError(400, ErrorCode.validationFailed, error.message);
+  const field = fieldOf(issue);
+  const reason =
+    issue.params.additionalProperty !== undefined
+      ? 'is not an allowed property'
+      : (issue.message ?? 'is invalid');
+  const message = field ? `Invalid ${location}: '${field}' ${reason}` : `Invalid ${location}: ${reason}`;
+  return new HttpError(400, ErrorCode.validationFailed, message, { field, location });
+}
+
+/** Maps anything thrown while handling a request onto the JSON error contract. */
+export function toHttpError(error: FastifyError | Error): HttpError {
+  if (error instanceof HttpError) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) return validationError(fastifyError);
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new HttpError(413, ErrorCode.payloadTooLarge, 'Request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new HttpError(
+        415,
+        ErrorCode.unsupportedMediaType,
+        'Unsupported content type; send application/json',
+      );
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new HttpError(400, ErrorCode.validationFailed, 'Request body is empty; expected a JSON object');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new HttpError(400, ErrorCode.validationFailed, 'Request body is not valid JSON');
+  }
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new HttpError(fastifyError.statusCode, ErrorCode.validationFailed, fastifyError.message);
+  }
+  return new HttpError(500, ErrorCode.internal, 'Internal server error');
+}
+
+function toRouteRequest(request: FastifyRequest, streamBody: boolean): RouteRequest {
+  return {
+    params: request.params as Record<string, string>,
+    query: request.query as Record<string, string | undefined>,
+    headers: request.headers as Record<string, string | undefined>,
+    body: streamBody ? undefined : request.body,
+    stream: streamBody ? request.raw : undefined,
+  };
+}
+
+function send(reply: FastifyReply, response: RouteResponse): FastifyReply {
+  if (response.headers) reply.headers(response.headers);
+  reply.code(response.status);
+  return response.body === undefined ? reply.send() : reply.send(response.body);
+}
+
+function mount(app: FastifyInstance, route: RouteDefinition): void {
+  const streamBody = route.bodyKind === 'stream';
+  app.route({
+    method: route.method,
+    url: route.path,
+    schema: route.schema,
+    handler: async (request, reply) => send(reply, await route.handler(toRouteRequest(request, streamBody))),
+  });
+}
+
+export interface FastifyAdapterOptions {
+  logger: Logger;
+  /** Largest JSON body accepted; stream routes enforce their own limits. */
+  bodyLimitBytes?: number;
+}
+
+export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdapterOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const httpError = toHttpError(error);
+    if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.code(httpError.status).send(httpError.toBody());
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: `Route ${request.method} ${request.url} not found`, code: ErrorCode.notFound }),
+  );
+
+  for (const route of routes.filter((candidate) => candidate.bodyKind !== 'stream')) mount(app, route);
+
+  const streamRoutes = routes.filter((candidate) => candidate.bodyKind === 'stream');
+  if (streamRoutes.length > 0) {
+    // Own context: these routes take any content type and read the body themselves, as a stream.
+    void app.register(async (child) => {
+      child.removeAllContentTypeParsers();
+      child.addContentTypeParser('*', (_request, _payload, done) => done(null));
+      for (const route of streamRoutes) mount(child, route);
+    });
+  }
+  return app;
+}

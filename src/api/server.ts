@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../config';
+import { createLogger, type Logger } from '../logger';
+import { createTemporalClient } from '../temporal/client';
+import { buildApp } from './app';
+
+export interface RunningApi {
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+  const temporal = createTemporalClient(config);
+  const app = buildApp({ config, logger, temporal });
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening');
+  return {
+    app,
+    stop: async () => {
+      await app.close();
+      await temporal.connection.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('api', config.logLevel);
+  const api = await startApi(config, logger);
+  const shutdown = () => {
+    void api.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,88 @@
+import path from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalPort: number;
+  temporalUiPort: number;
+  temporalUiUrl: string;
+  dataDir: string;
+  logLevel: LogLevel;
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+type Env = Record<string, string | undefined>;
+
+function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(name, `must be a port number between 1 and 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readString(env: Env, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
+  return raw.trim();
+}
+
+function readHostPort(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  if (!/^[^\s:/]+:\d{1,5}$/.test(value) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(value)) {
+    throw new ConfigError(name, `must look like host:port, got "${value}"`);
+  }
+  return value;
+}
+
+function readUrl(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = readString(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`);
+  }
+  return value as T;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
+  const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
+  return {
+    host: readString(env, 'HOST', '127.0.0.1'),
+    port: readPort(env, 'PORT', 3000),
+    temporalAddress: readHostPort(env, 'TEMPORAL_ADDRESS', `127.0.0.1:${temporalPort}`),
+    temporalNamespace: readString(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporalPort,
+    temporalUiPort,
+    temporalUiUrl: readUrl(env, 'TEMPORAL_UI_URL', `http://localhost:${temporalUiPort}`),
+    dataDir: path.resolve(readString(env, 'DATA_DIR', 'data')),
+    logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  };
+}

@@ -1,0 +1,29 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config';
+
+/**
+ * A lazy connection lets the API start (and answer /readyz with 503) while Temporal is down;
+ * gRPC reconnects by itself once the server is back.
+ */
+export function createTemporalClient(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Client {
+  const connection = Connection.lazy({ address: config.temporalAddress });
+  return new Client({ connection, namespace: config.temporalNamespace });
+}
+
+export type TemporalReadiness = { ready: true } | { ready: false; reason: string };
+
+export async function checkTemporalReadiness(client: Client, timeoutMs = 2_000): Promise<TemporalReadiness> {
+  try {
+    await client.connection.withDeadline(Date.now() + timeoutMs, () =>
+      client.workflowService.describeNamespace({ namespace: client.options.namespace }),
+    );
+    return { ready: true };
+  } catch (error) {
+    return { ready: false, reason: describeConnectionError(error) };
+  }
+}
+
+export function describeConnectionError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}

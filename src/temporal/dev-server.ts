@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config';
+import { SEARCH_ATTRIBUTES } from '../contracts';
+import type { Logger } from '../logger';
+import { temporalBinaryPath } from './binaries';
+
+const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  TEXT: 'Text',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+export function searchAttributeArgs(): string[] {
+  return SEARCH_ATTRIBUTES.flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${SEARCH_ATTRIBUTE_TYPE_NAMES[key.type]}`,
+  ]);
+}
+
+export function devServerArgs(config: Config): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(config.temporalPort),
+    '--ui-port',
+    String(config.temporalUiPort),
+    '--db-filename',
+    path.join(config.dataDir, 'temporal.sqlite'),
+    '--namespace',
+    config.temporalNamespace,
+    // Warnings from the embedded server are mostly its own shutdown chatter.
+    '--log-level',
+    'error',
+    ...searchAttributeArgs(),
+  ];
+}
+
+export interface RunningDevServer {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 10_000;
+
+/** Starts `temporal server start-dev` with persistence under DATA_DIR and the Web UI enabled. */
+export function startDevServer(config: Config, logger: Logger): RunningDevServer {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const executable = temporalBinaryPath('cli');
+  const args = devServerArgs(config);
+  logger.info(
+    { grpc: `127.0.0.1:${config.temporalPort}`, webUi: config.temporalUiUrl },
+    'starting Temporal dev server',
+  );
+  const child = spawn(executable, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code, signal) => {
+      logger.info({ code, signal }, 'Temporal dev server exited');
+      resolve(code);
+    });
+    child.once('error', (error) => {
+      logger.error({ err: error }, 'Temporal dev server failed to start');
+      resolve(null);
+    });
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, exited, stop };
+}

@@ -1,0 +1,114 @@
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { loadConfig, type Config } from './config';
+import { TASK_QUEUE } from './contracts';
+import { createLogger, type Logger } from './logger';
+import { createActivities, type ActivityDependencies } from './activities';
+import { describeConnectionError } from './temporal/client';
+
+/** Workflows are loaded by path: everything under src/workflows runs in Temporal's sandbox. */
+export const WORKFLOWS_PATH = require.resolve('./workflows');
+
+export async function bundleJobWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export interface JobsWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  workflowBundle: WorkflowBundleWithSourceMap;
+  dependencies: ActivityDependencies;
+  taskQueue?: string;
+}
+
+export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    workflowBundle: options.workflowBundle,
+    activities: createActivities(options.dependencies),
+  });
+}
+
+const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Runs the worker until `stop` aborts. When Temporal is unreachable (at start or later) the
+ * worker is rebuilt after a short, growing delay instead of taking the process down.
+ */
+export async function runWorkerUntilStopped(
+  config: Config,
+  logger: Logger,
+  stop: AbortSignal,
+): Promise<void> {
+  const workflowBundle = await bundleJobWorkflows();
+  const dependencies: ActivityDependencies = { config, logger };
+  let failures = 0;
+  while (!stop.aborted) {
+    let connection: NativeConnection | undefined;
+    try {
+      connection = await NativeConnection.connect({ address: config.temporalAddress });
+      const worker = await createJobsWorker({
+        connection,
+        namespace: config.temporalNamespace,
+        workflowBundle,
+        dependencies,
+      });
+      logger.info({ taskQueue: TASK_QUEUE, temporal: config.temporalAddress }, 'worker polling');
+      failures = 0;
+      const stopped = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve()));
+      await worker.runUntil(stopped);
+    } catch (error) {
+      if (stop.aborted) break;
+      const delay = RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)] ?? 10_000;
+      failures += 1;
+      logger.warn(
+        { temporal: config.temporalAddress, reason: describeConnectionError(error), retryInMs: delay },
+        'Temporal unreachable; worker reconnecting',
+      );
+      await sleep(delay, stop);
+    } finally {
+      await connection?.close().catch(() => undefined);
+    }
+  }
+  logger.info('worker stopped');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('worker', config.logLevel);
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  await runWorkerUntilStopped(config, logger, controller.signal);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,68 @@
+import net from 'node:net';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app';
+import { silentLogger } from '../../src/logger';
+import { createTemporalClient } from '../../src/temporal/client';
+import { testConfig } from '../helpers/config';
+import { createLocalEnv } from '../helpers/temporal-env';
+
+async function unusedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('health routes', () => {
+  let env: TestWorkflowEnvironment;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    env = await createLocalEnv();
+    app = buildApp({ config: testConfig(), logger: silentLogger, temporal: env.client });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await env?.teardown();
+  });
+
+  it('GET /healthz answers while the process is up', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz answers 200 when Temporal is reachable', async () => {
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('GET /readyz answers 503 with a reason when Temporal is not reachable', async () => {
+    const port = await unusedPort();
+    const unreachable = createTemporalClient({
+      temporalAddress: `127.0.0.1:${port}`,
+      temporalNamespace: 'default',
+    });
+    const isolated = buildApp({ config: testConfig(), logger: silentLogger, temporal: unreachable });
+    try {
+      const response = await isolated.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      const body = response.json();
+      expect(body.error).toBe('Temporal is not reachable');
+      expect(typeof body.reason).toBe('string');
+      expect(body.reason.length).toBeGreaterThan(0);
+    } finally {
+      await isolated.close();
+    }
+  });
+
+  it('unknown routes answer a JSON 404', async () => {
+    const response = await app.inject({ method: 'GET', url: '/nope' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
