@@ -8,7 +8,9 @@ import { loadConfig, type Config } from './config';
 import { TASK_QUEUE } from './contracts';
 import { createLogger, type Logger } from './logger';
 import { createActivities, type ActivityDependencies } from './activities';
-import { describeConnectionError } from './temporal/client';
+import { checkTemporalReadiness, createTemporalClient, describeConnectionError } from './temporal/client';
+import { installWorkerRuntime } from './temporal/runtime';
+import type { Client } from '@temporalio/client';
 
 /** Workflows are loaded by path: everything under src/workflows runs in Temporal's sandbox. */
 export const WORKFLOWS_PATH = require.resolve('./workflows');
@@ -56,6 +58,28 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const CONNECTIVITY_CHECK_MS = 3_000;
+
+/** The SDK retries polls by itself; this says once, clearly, when Temporal goes away and comes back. */
+function watchConnectivity(client: Client, address: string, logger: Logger): () => void {
+  let reachable = true;
+  const timer = setInterval(async () => {
+    const readiness = await checkTemporalReadiness(client);
+    if (!readiness.ready && reachable) {
+      reachable = false;
+      logger.warn(
+        { temporal: address, reason: readiness.reason },
+        'Temporal unreachable; worker reconnecting (polls are retried)',
+      );
+    } else if (readiness.ready && !reachable) {
+      reachable = true;
+      logger.info('Temporal reachable again; worker resumed polling');
+    }
+  }, CONNECTIVITY_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /**
  * Runs the worker until `stop` aborts. When Temporal is unreachable (at start or later) the
  * worker is rebuilt after a short, growing delay instead of taking the process down.
@@ -65,8 +89,11 @@ export async function runWorkerUntilStopped(
   logger: Logger,
   stop: AbortSignal,
 ): Promise<void> {
+  installWorkerRuntime(logger);
   const workflowBundle = await bundleJobWorkflows();
+  const client = createTemporalClient(config);
   const dependencies: ActivityDependencies = { config, logger };
+  const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
   let failures = 0;
   while (!stop.aborted) {
     let connection: NativeConnection | undefined;
@@ -95,6 +122,8 @@ export async function runWorkerUntilStopped(
       await connection?.close().catch(() => undefined);
     }
   }
+  stopWatching();
+  await client.connection.close();
   logger.info('worker stopped');
 }
 

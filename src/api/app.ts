@@ -13,7 +13,7 @@ export interface ApiDependencies {
 }
 
 export function apiRoutes(dependencies: ApiDependencies): RouteDefinition[] {
-  return [...healthRoutes(dependencies.temporal)];
+  return [...healthRoutes(dependencies.temporal, dependencies.config.temporalAddress)];
 }
 
 export function buildApp(dependencies: ApiDependencies): FastifyInstance {

@@ -19,11 +19,18 @@ export async function checkTemporalReadiness(client: Client, timeoutMs = 2_000):
     );
     return { ready: true };
   } catch (error) {
-    return { ready: false, reason: describeConnectionError(error) };
+    const reason = isDeadlineExceeded(error)
+      ? `no answer within ${timeoutMs} ms`
+      : describeConnectionError(error);
+    return { ready: false, reason };
   }
 }
 
 export function describeConnectionError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? message;
+}
+
+function isDeadlineExceeded(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 4;
 }

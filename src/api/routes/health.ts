@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { checkTemporalReadiness } from '../../temporal/client';
 import { defineRoute, type RouteDefinition } from '../route';
 
-export function healthRoutes(temporal: Client): RouteDefinition[] {
+export function healthRoutes(temporal: Client, temporalAddress: string): RouteDefinition[] {
   return [
     defineRoute({
       method: 'GET',
@@ -16,7 +16,14 @@ export function healthRoutes(temporal: Client): RouteDefinition[] {
         const readiness = await checkTemporalReadiness(temporal);
         return readiness.ready
           ? { status: 200, body: { status: 'ready', temporal: 'reachable' } }
-          : { status: 503, body: { error: 'Temporal is not reachable', reason: readiness.reason } };
+          : {
+              status: 503,
+              body: {
+                error: 'Temporal is not reachable',
+                temporal: temporalAddress,
+                reason: readiness.reason,
+              },
+            };
       },
     }),
   ];

@@ -1,0 +1,40 @@
+import type { LogLevel as TemporalLogLevel, LogMetadata } from '@temporalio/common';
+import { Runtime, type Logger as TemporalLogger } from '@temporalio/worker';
+import type { Logger } from '../logger';
+
+const PINO_METHOD: Record<TemporalLogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+export function temporalLoggerFor(logger: Logger): TemporalLogger {
+  const log = (level: TemporalLogLevel, message: string, meta?: LogMetadata) =>
+    logger[PINO_METHOD[level]](meta ?? {}, message);
+  return {
+    log,
+    trace: (message, meta) => log('TRACE', message, meta),
+    debug: (message, meta) => log('DEBUG', message, meta),
+    info: (message, meta) => log('INFO', message, meta),
+    warn: (message, meta) => log('WARN', message, meta),
+    error: (message, meta) => log('ERROR', message, meta),
+  };
+}
+
+/**
+ * Routes the SDK's logs, native core included, into our logger. The core client's per-poll retry
+ * warnings are silenced: the worker reports lost and regained connectivity once, in plain words.
+ */
+export function installWorkerRuntime(logger: Logger): void {
+  Runtime.install({
+    logger: temporalLoggerFor(logger),
+    telemetryOptions: {
+      logging: {
+        filter: 'ERROR,temporalio_sdk_core=WARN,temporalio_client=ERROR,temporalio_common=WARN',
+        forward: {},
+      },
+    },
+  });
+}
