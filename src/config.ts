@@ -19,6 +19,7 @@ export interface Config {
   temporalUiPort: number;
   temporalUiUrl: string;
   dataDir: string;
+  databasePath: string;
   logLevel: LogLevel;
 }
 
@@ -74,6 +75,7 @@ function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
+  const dataDir = path.resolve(readString(env, 'DATA_DIR', 'data'));
   return {
     host: readString(env, 'HOST', '127.0.0.1'),
     port: readPort(env, 'PORT', 3000),
@@ -82,7 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
     temporalPort,
     temporalUiPort,
     temporalUiUrl: readUrl(env, 'TEMPORAL_UI_URL', `http://localhost:${temporalUiPort}`),
-    dataDir: path.resolve(readString(env, 'DATA_DIR', 'data')),
+    dataDir,
+    databasePath: path.resolve(readString(env, 'DATABASE_PATH', path.join(dataDir, 'durable-jobs.sqlite'))),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
   };
 }

@@ -1,10 +1,110 @@
 // The contracts shared by workflows, worker and API. Workflow code imports this module, so it
 // must stay free of Node APIs and I/O.
-import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineSearchAttributeKey, type RetryPolicy } from '@temporalio/common';
+import { defineQuery } from '@temporalio/workflow';
 
 export const TASK_QUEUE = 'durable-jobs';
+
+export const JOB_TYPES = ['processUpload', 'sendEmail'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+export const JOB_ID_PREFIX: Record<JobType, string> = {
+  processUpload: 'upload',
+  sendEmail: 'email',
+};
+
+export const JOB_STATES = [
+  'queued',
+  'running',
+  'retrying',
+  'completed',
+  'failed',
+  'dead_lettered',
+  'cancelled',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 /** Registered with the dev server at start; lets the Web UI search jobs by state and type. */
 export const JOB_STATE_SEARCH_ATTRIBUTE = defineSearchAttributeKey('JobState', 'KEYWORD');
 export const JOB_TYPE_SEARCH_ATTRIBUTE = defineSearchAttributeKey('JobType', 'KEYWORD');
 export const SEARCH_ATTRIBUTES = [JOB_STATE_SEARCH_ATTRIBUTE, JOB_TYPE_SEARCH_ATTRIBUTE] as const;
+
+/**
+ * Where a job is. `percent` is the workflow's own figure; while a step heartbeats its progress,
+ * readers interpolate between `percent` and `stepEndsAt`.
+ */
+export interface JobProgress {
+  stage: string;
+  percent: number;
+  stepEndsAt?: number;
+}
+
+/** What a long-running activity heartbeats, so that readers can show progress inside the step. */
+export interface StepHeartbeat {
+  done: number;
+  total: number;
+}
+
+export const progressQuery = defineQuery<JobProgress>('progress');
+
+/** Memo key under which workflows keep their last progress, readable without a worker. */
+export const PROGRESS_MEMO_KEY = 'progress';
+
+/** Error types that activities throw as non-retryable `ApplicationFailure`s. */
+export const ErrorType = {
+  fileNotFound: 'FileNotFound',
+  unsupportedFile: 'UnsupportedFile',
+  checksumMismatch: 'ChecksumMismatch',
+  invalidWebhook: 'InvalidWebhook',
+  webhookRejected: 'WebhookRejected',
+  templateError: 'TemplateError',
+  smtpPermanent: 'SmtpPermanentFailure',
+  smtpTransient: 'SmtpTransientFailure',
+  deadLettered: 'DeadLettered',
+} as const;
+
+/**
+ * Every retry policy in one place, readable as code. Tests run these exact policies under
+ * time-skipping; they are never shrunk for tests.
+ */
+export const RETRY_POLICIES = {
+  /** Opening the stored file: a missing file will not appear by retrying. */
+  openFile: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [ErrorType.fileNotFound],
+  },
+  /** Analysis, like the seed's `max_retries=3` with `2 ** retries` s backoff: 4 attempts, 1 s, 2 s, 4 s. */
+  analyseFile: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: [ErrorType.fileNotFound, ErrorType.unsupportedFile, ErrorType.checksumMismatch],
+  },
+  /** Webhooks: receivers are often briefly down; a 4xx answer means retrying will not help. */
+  notifyWebhook: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 6,
+    nonRetryableErrorTypes: [ErrorType.invalidWebhook, ErrorType.webhookRejected],
+  },
+  /** E-mail, like the seed's Bull `attempts: 5, backoff: exponential 2000`. */
+  sendEmail: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [ErrorType.smtpPermanent, ErrorType.templateError],
+  },
+  /** The compensating dead-letter step must not be lost: many attempts, bounded backoff. */
+  deadLetter: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 20,
+  },
+} satisfies Record<string, RetryPolicy>;

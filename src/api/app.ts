@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { createFastifyApp } from './fastify-adapter';
 import type { RouteDefinition } from './route';
 import { healthRoutes } from './routes/health';
+import { jobRoutes } from './routes/jobs';
 
 export interface ApiDependencies {
   config: Config;
@@ -13,7 +14,8 @@ export interface ApiDependencies {
 }
 
 export function apiRoutes(dependencies: ApiDependencies): RouteDefinition[] {
-  return [...healthRoutes(dependencies.temporal, dependencies.config.temporalAddress)];
+  const { config, temporal } = dependencies;
+  return [...healthRoutes(temporal, config.temporalAddress), ...jobRoutes(temporal, config.temporalUiUrl)];
 }
 
 export function buildApp(dependencies: ApiDependencies): FastifyInstance {

@@ -38,3 +38,9 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 
 export const temporalUnavailable = (reason: string) =>
   new HttpError(503, ErrorCode.temporalUnavailable, 'Temporal is unavailable', { reason });
+
+/** gRPC UNAVAILABLE or DEADLINE_EXCEEDED from the Temporal client: the server is not answering. */
+export function isTemporalConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 14 || code === 4;
+}

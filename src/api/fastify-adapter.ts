@@ -6,7 +6,8 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from '../logger';
-import { ErrorCode, HttpError } from './errors';
+import { ErrorCode, HttpError, isTemporalConnectionFailure, temporalUnavailable } from './errors';
+import { describeConnectionError } from '../temporal/client';
 import type { RouteDefinition, RouteRequest, RouteResponse } from './route';
 
 interface ValidationIssue {
@@ -40,6 +41,7 @@ export function toHttpError(error: FastifyError | Error): HttpError {
   if (error instanceof HttpError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationError(fastifyError);
+  if (isTemporalConnectionFailure(error)) return temporalUnavailable(describeConnectionError(error));
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpError(413, ErrorCode.payloadTooLarge, 'Request body is too large');
