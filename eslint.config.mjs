@@ -17,9 +17,22 @@ export default tseslint.config(
     files: ['src/workflows/**/*.ts'],
     rules: {
       // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
-      'no-restricted-imports': [
+      // Types from activities are fine (erased at build); their code is not.
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', '../activities/*'] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https'],
+              message: 'No Node APIs in workflows',
+            },
+            {
+              group: ['../activities/*', '../activities'],
+              allowTypeImports: true,
+              message: 'Proxy activities instead',
+            },
+          ],
+        },
       ],
     },
   },

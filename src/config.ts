@@ -21,6 +21,8 @@ export interface Config {
   dataDir: string;
   databasePath: string;
   logLevel: LogLevel;
+  maxUploadBytes: number;
+  webhookSecret: string | undefined;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -43,6 +45,16 @@ function readString(env: Env, name: string, fallback: string): string {
   if (raw === undefined) return fallback;
   if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
   return raw.trim();
+}
+
+function readPositiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new ConfigError(name, `must be a positive whole number, got "${raw}"`);
+  }
+  return value;
 }
 
 function readHostPort(env: Env, name: string, fallback: string): string {
@@ -87,5 +99,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     databasePath: path.resolve(readString(env, 'DATABASE_PATH', path.join(dataDir, 'durable-jobs.sqlite'))),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    maxUploadBytes: readPositiveInteger(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    webhookSecret: env.WEBHOOK_SECRET === undefined ? undefined : readString(env, 'WEBHOOK_SECRET', ''),
   };
 }

@@ -1,6 +1,6 @@
 // The contracts shared by workflows, worker and API. Workflow code imports this module, so it
 // must stay free of Node APIs and I/O.
-import { defineSearchAttributeKey, type RetryPolicy } from '@temporalio/common';
+import { defineSearchAttributeKey, type ActivityOptions, type RetryPolicy } from '@temporalio/common';
 import { defineQuery } from '@temporalio/workflow';
 
 export const TASK_QUEUE = 'durable-jobs';
@@ -108,3 +108,34 @@ export const RETRY_POLICIES = {
     maximumAttempts: 20,
   },
 } satisfies Record<string, RetryPolicy>;
+
+/** Timeouts beside the retry policies, per activity: what a slow or stuck attempt is allowed. */
+export const ACTIVITY_OPTIONS = {
+  openStoredFile: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.openFile },
+  /** Long files take long; the heartbeat timeout is what catches a stuck or dead worker. */
+  analyseFile: {
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: RETRY_POLICIES.analyseFile,
+  },
+  notifyWebhook: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.notifyWebhook },
+} satisfies Record<string, ActivityOptions>;
+
+export interface ProcessUploadInput {
+  fileId: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  notifyUrl?: string;
+  notifyEmail?: string;
+}
+
+export interface ProcessUploadResult {
+  fileId: string;
+  size: number;
+  sha256: string;
+  declaredContentType: string;
+  mimeType: string;
+  facts: Record<string, unknown>;
+  notified: { webhook: boolean; email: boolean };
+}

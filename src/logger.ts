@@ -14,5 +14,5 @@ export function createLogger(name: string, level: string = process.env.LOG_LEVEL
   });
 }
 
-/** For tests and embedding: a logger that writes nothing. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+/** For tests and embedding: writes nothing unless TEST_LOG_LEVEL asks for it. */
+export const silentLogger: Logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './logger';
 import { createActivities, type ActivityDependencies } from './activities';
 import { checkTemporalReadiness, createTemporalClient, describeConnectionError } from './temporal/client';
 import { installWorkerRuntime } from './temporal/runtime';
+import { openServices } from './services';
 import type { Client } from '@temporalio/client';
 
 /** Workflows are loaded by path: everything under src/workflows runs in Temporal's sandbox. */
@@ -92,7 +93,8 @@ export async function runWorkerUntilStopped(
   installWorkerRuntime(logger);
   const workflowBundle = await bundleJobWorkflows();
   const client = createTemporalClient(config);
-  const dependencies: ActivityDependencies = { config, logger };
+  const services = openServices(config);
+  const dependencies: ActivityDependencies = { config, logger, ...services };
   const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
   let failures = 0;
   while (!stop.aborted) {
@@ -124,6 +126,7 @@ export async function runWorkerUntilStopped(
   }
   stopWatching();
   await client.connection.close();
+  services.close();
   logger.info('worker stopped');
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config';
 import { createLogger, type Logger } from '../logger';
 import { createTemporalClient } from '../temporal/client';
+import { openServices } from '../services';
 import { buildApp } from './app';
 
 export interface RunningApi {
@@ -11,7 +12,8 @@ export interface RunningApi {
 
 export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
   const temporal = createTemporalClient(config);
-  const app = buildApp({ config, logger, temporal });
+  const services = openServices(config);
+  const app = buildApp({ config, logger, temporal, services });
   await app.listen({ host: config.host, port: config.port });
   logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening');
   return {
@@ -19,6 +21,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     stop: async () => {
       await app.close();
       await temporal.connection.close();
+      services.close();
     },
   };
 }

@@ -31,4 +31,18 @@ export const MIGRATIONS: Migration[] = [
         completed_at TEXT NOT NULL
       );`,
   },
+  {
+    // Versions 3 and 4 belong to the users and e-mail outbox tables.
+    version: 5,
+    name: 'file analyses',
+    sql: `
+      CREATE TABLE file_analyses (
+        file_id TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('complete', 'incomplete')),
+        analysis TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (file_id, job_id)
+      );`,
+  },
 ];

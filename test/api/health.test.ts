@@ -1,10 +1,8 @@
 import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app';
-import { silentLogger } from '../../src/logger';
 import { createTemporalClient } from '../../src/temporal/client';
-import { testConfig } from '../helpers/config';
+import { createTestApp, type TestApp } from '../helpers/app';
 import { createLocalEnv } from '../helpers/temporal-env';
 
 async function unusedPort(): Promise<number> {
@@ -17,15 +15,17 @@ async function unusedPort(): Promise<number> {
 
 describe('health routes', () => {
   let env: TestWorkflowEnvironment;
+  let testApp: TestApp;
   let app: FastifyInstance;
 
   beforeAll(async () => {
     env = await createLocalEnv();
-    app = buildApp({ config: testConfig(), logger: silentLogger, temporal: env.client });
+    testApp = createTestApp(env.client);
+    app = testApp.app;
   });
 
   afterAll(async () => {
-    await app?.close();
+    await testApp?.close();
     await env?.teardown();
   });
 
@@ -47,9 +47,9 @@ describe('health routes', () => {
       temporalAddress: `127.0.0.1:${port}`,
       temporalNamespace: 'default',
     });
-    const isolated = buildApp({ config: testConfig(), logger: silentLogger, temporal: unreachable });
+    const isolated = createTestApp(unreachable);
     try {
-      const response = await isolated.inject({ method: 'GET', url: '/readyz' });
+      const response = await isolated.app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
       const body = response.json();
       expect(body.error).toBe('Temporal is not reachable');

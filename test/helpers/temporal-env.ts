@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/contracts';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { binaryPaths } from '../../scripts/temporal-paths';
 
 type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
@@ -14,10 +15,12 @@ function executable(path: string): Executable {
   return fs.existsSync(path) ? { type: 'existing-path', path } : { type: 'cached-download' };
 }
 
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: executable(binaryPaths.testServer) },
   });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
 }
 
 export function createLocalEnv(): Promise<TestWorkflowEnvironment> {

@@ -1,0 +1,152 @@
+import fs from 'node:fs';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType, type StepHeartbeat } from '../contracts';
+import type { Database } from '../db/database';
+import { ContentAnalyser, UnreadableContentError, type ContentAnalysis } from '../files/content-analysis';
+import type { FileStore } from '../files/file-store';
+import { SideEffectLedger } from '../jobs/side-effects';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from '../webhooks/signature';
+
+export interface UploadActivityDependencies {
+  db: Database;
+  files: FileStore;
+  webhookSecret: string;
+}
+
+export interface OpenedFile {
+  fileId: string;
+  size: number;
+}
+
+export interface AnalyseFileInput {
+  jobId: string;
+  fileId: string;
+  expectedSha256: string;
+}
+
+export interface WebhookInput {
+  jobId: string;
+  url: string;
+  payload: Record<string, unknown>;
+}
+
+export interface WebhookOutcome {
+  status: number | null;
+  /** True when an earlier attempt had already delivered it: nothing was sent this time. */
+  alreadyDelivered: boolean;
+}
+
+const READ_CHUNK_BYTES = 1024 * 1024;
+const WEBHOOK_TIMEOUT_MS = 10_000;
+
+function fileNotFound(fileId: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`File ${fileId} not found in storage`, ErrorType.fileNotFound);
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+export function createUploadActivities({ db, files, webhookSecret }: UploadActivityDependencies) {
+  const ledger = new SideEffectLedger(db);
+
+  function saveAnalysis(fileId: string, jobId: string, analysis: ContentAnalysis): void {
+    db.prepare(
+      `INSERT INTO file_analyses (file_id, job_id, status, analysis, updated_at)
+       VALUES (?, ?, 'complete', ?, ?)
+       ON CONFLICT (file_id, job_id) DO UPDATE SET status = excluded.status, analysis = excluded.analysis,
+         updated_at = excluded.updated_at`,
+    ).run(fileId, jobId, JSON.stringify(analysis), new Date().toISOString());
+  }
+
+  return {
+    async openStoredFile(fileId: string): Promise<OpenedFile> {
+      const stored = files.get(fileId);
+      if (!stored) throw fileNotFound(fileId);
+      try {
+        const stat = await fs.promises.stat(files.pathFor(fileId));
+        return { fileId, size: stat.size };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fileNotFound(fileId);
+        throw error;
+      }
+    },
+
+    /** Streams the file once, heartbeating how far it got, so a stalled read times out. */
+    async analyseFile({ jobId, fileId, expectedSha256 }: AnalyseFileInput): Promise<ContentAnalysis> {
+      const context = Context.current();
+      const path = files.pathFor(fileId);
+      let total: number;
+      try {
+        total = (await fs.promises.stat(path)).size;
+      } catch {
+        throw fileNotFound(fileId);
+      }
+      const analyser = new ContentAnalyser();
+      const stream = fs.createReadStream(path, {
+        highWaterMark: READ_CHUNK_BYTES,
+        signal: context.cancellationSignal,
+      });
+      for await (const chunk of stream) {
+        analyser.update(chunk as Buffer);
+        context.heartbeat({ done: analyser.size, total } satisfies StepHeartbeat);
+      }
+      let analysis: ContentAnalysis;
+      try {
+        analysis = analyser.finish();
+      } catch (error) {
+        if (error instanceof UnreadableContentError) {
+          throw ApplicationFailure.nonRetryable(error.message, ErrorType.unsupportedFile);
+        }
+        throw error;
+      }
+      if (analysis.sha256 !== expectedSha256) {
+        throw ApplicationFailure.nonRetryable(
+          `Checksum mismatch: stored file has sha256 ${analysis.sha256}, intake recorded ${expectedSha256}`,
+          ErrorType.checksumMismatch,
+        );
+      }
+      saveAnalysis(fileId, jobId, analysis);
+      return analysis;
+    },
+
+    /** POSTs the signed result once per job, however often the activity is retried. */
+    async notifyWebhook({ jobId, url, payload }: WebhookInput): Promise<WebhookOutcome> {
+      const ledgerKey = `webhook:${jobId}`;
+      if (ledger.isDone(ledgerKey)) return { status: null, alreadyDelivered: true };
+      const body = JSON.stringify(payload);
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          body,
+          headers: {
+            'content-type': 'application/json',
+            [SIGNATURE_HEADER]: signBody(webhookSecret, body),
+            [DELIVERY_HEADER]: jobId,
+          },
+          signal: AbortSignal.any([
+            AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+            Context.current().cancellationSignal,
+          ]),
+        });
+      } catch (error) {
+        throw ApplicationFailure.retryable(
+          `Webhook ${url} unreachable: ${(error as Error).message}`,
+          'WebhookUnreachable',
+        );
+      }
+      await response.body?.cancel();
+      if (response.ok) {
+        ledger.markDone(ledgerKey, jobId, 'webhook', String(response.status));
+        return { status: response.status, alreadyDelivered: false };
+      }
+      const message = `Webhook ${url} answered ${response.status}`;
+      if (isRetryableStatus(response.status)) throw ApplicationFailure.retryable(message, 'WebhookFailed');
+      throw ApplicationFailure.nonRetryable(message, ErrorType.webhookRejected);
+    },
+  };
+}
+
+export type UploadActivities = ReturnType<typeof createUploadActivities>;

@@ -1,0 +1,90 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
+import { silentLogger } from '../../src/logger';
+import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
+import type { JobStatus } from '../../src/jobs/job-status';
+import { createTestApp, type TestApp } from './app';
+import { bundleWorkflows, createTimeSkippingEnv } from './temporal-env';
+
+/**
+ * The service as it runs, under time-skipping: the real API (through `inject`), the real worker
+ * with the project's workflows and activities, real files and database in a temp folder.
+ */
+export class JobsHarness {
+  private running?: Promise<void>;
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly testApp: TestApp,
+    readonly worker: Worker,
+  ) {}
+
+  static async start(): Promise<JobsHarness> {
+    const env = await createTimeSkippingEnv();
+    const testApp = createTestApp(env.client);
+    const worker = await createJobsWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      workflowBundle: await bundleWorkflows(WORKFLOWS_PATH),
+      dependencies: { config: testApp.config, logger: silentLogger, ...testApp.services },
+    });
+    const harness = new JobsHarness(env, testApp, worker);
+    harness.running = worker.run();
+    return harness;
+  }
+
+  get app() {
+    return this.testApp.app;
+  }
+
+  async stop(): Promise<void> {
+    if (this.worker.getState() === 'RUNNING') this.worker.shutdown();
+    await this.running;
+    await this.testApp.close();
+    await this.env.teardown();
+  }
+
+  async uploadFile(
+    content: Buffer | string,
+    contentType = 'application/octet-stream',
+  ): Promise<{ fileId: string; sha256: string }> {
+    const response = await this.app.inject({
+      method: 'POST',
+      url: '/files',
+      payload: content,
+      headers: { 'content-type': contentType },
+    });
+    if (response.statusCode !== 201)
+      throw new Error(`upload failed: ${response.statusCode} ${response.body}`);
+    return response.json();
+  }
+
+  async startProcessing(
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<string> {
+    const response = await this.app.inject({ method: 'POST', url: '/upload', payload: body, headers });
+    if (response.statusCode !== 202) throw new Error(`start failed: ${response.statusCode} ${response.body}`);
+    return response.json().jobId;
+  }
+
+  /** Waits for the job to close; time skips while it waits. */
+  async waitForJob(jobId: string): Promise<void> {
+    await this.env.client.workflow
+      .getHandle(jobId)
+      .result()
+      .catch(() => undefined);
+  }
+
+  async status(jobId: string): Promise<JobStatus> {
+    const response = await this.app.inject({ method: 'GET', url: `/jobs/${jobId}` });
+    if (response.statusCode !== 200)
+      throw new Error(`status failed: ${response.statusCode} ${response.body}`);
+    return response.json();
+  }
+
+  async history(jobId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
+    return (await this.env.client.workflow.getHandle(jobId).fetchHistory()).events ?? [];
+  }
+}

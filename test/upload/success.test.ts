@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { verifySignature, DELIVERY_HEADER, SIGNATURE_HEADER } from '../../src/webhooks/signature';
+import { JobsHarness } from '../helpers/jobs-harness';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
+import { tinyPng } from '../fixtures/files';
+
+const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
+
+describe('processUpload: the success path', () => {
+  let harness: JobsHarness;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    harness = await JobsHarness.start();
+    receiver = await new WebhookReceiver().start();
+  });
+
+  afterAll(async () => {
+    await receiver?.stop();
+    await harness?.stop();
+  });
+
+  it('analyses a text file and reports the result through GET /jobs/:id', async () => {
+    const text = 'hello durable world\nsecond line here\nthird';
+    const { fileId } = await harness.uploadFile(text, 'text/plain');
+    const jobId = await harness.startProcessing({ fileId });
+    await harness.waitForJob(jobId);
+
+    const status = await harness.status(jobId);
+    expect(status).toMatchObject({
+      jobId,
+      type: 'processUpload',
+      state: 'completed',
+      progress: 100,
+      error: null,
+    });
+    expect(status.result).toMatchObject({
+      fileId,
+      size: Buffer.byteLength(text),
+      sha256: sha256(text),
+      mimeType: 'text/plain',
+      facts: { kind: 'text', lines: 3, words: 7 },
+    });
+    expect(status.attempts).toBe(1);
+    expect(status.webUiUrl).toContain(`/namespaces/default/workflows/${jobId}/`);
+    expect(Date.parse(status.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(status.startedAt!));
+  });
+
+  it('detects an image from its content, not its declared type, and reads its dimensions', async () => {
+    const png = tinyPng(3, 2);
+    const { fileId } = await harness.uploadFile(png, 'application/octet-stream');
+    const jobId = await harness.startProcessing({ fileId });
+    await harness.waitForJob(jobId);
+
+    const { result } = await harness.status(jobId);
+    expect(result).toMatchObject({
+      sha256: sha256(png),
+      declaredContentType: 'application/octet-stream',
+      mimeType: 'image/png',
+      facts: { kind: 'image', width: 3, height: 2 },
+    });
+  });
+
+  it('moves progress through fetched 10, analysing 50, notifying 90 and done 100, in that order', async () => {
+    const { fileId } = await harness.uploadFile('progress please', 'text/plain');
+    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+    await harness.waitForJob(jobId);
+
+    const recorded = (await harness.history(jobId))
+      .map((event) => event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.progress)
+      .filter((payload) => payload !== undefined && payload !== null)
+      .map((payload) => defaultPayloadConverter.fromPayload<{ stage: string; percent: number }>(payload!));
+    expect(recorded.map(({ stage, percent }) => [stage, percent])).toEqual([
+      ['fetched', 10],
+      ['analysing', 50],
+      ['notifying', 90],
+      ['done', 100],
+    ]);
+  });
+
+  it('POSTs the result to notifyUrl exactly once, signed with HMAC-SHA256 over the body', async () => {
+    const before = receiver.received.length;
+    const { fileId, sha256: intakeSha } = await harness.uploadFile('notify me', 'text/plain');
+    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+    await harness.waitForJob(jobId);
+
+    const deliveries = receiver.received.slice(before);
+    expect(deliveries).toHaveLength(1);
+    const [delivery] = deliveries;
+    expect(
+      verifySignature(
+        harness.testApp.services.webhookSecret,
+        delivery!.body,
+        delivery!.headers[SIGNATURE_HEADER] as string,
+      ),
+    ).toBe(true);
+    expect(
+      verifySignature('some other secret', delivery!.body, delivery!.headers[SIGNATURE_HEADER] as string),
+    ).toBe(false);
+    expect(delivery!.headers[DELIVERY_HEADER]).toBe(jobId);
+    expect(JSON.parse(delivery!.body)).toMatchObject({
+      event: 'upload.processed',
+      jobId,
+      result: { sha256: intakeSha },
+    });
+    expect((await harness.status(jobId)).result).toMatchObject({ notified: { webhook: true } });
+  });
+});
