@@ -1,4 +1,5 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 
-// Keep test output to what matters: the SDK logs every worker state change at INFO.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Failing activities are the point of many tests: keep the SDK quiet unless asked (TEST_LOG_LEVEL).
+const level = (process.env.TEST_LOG_LEVEL?.toUpperCase() ?? 'ERROR') as LogLevel;
+Runtime.install({ logger: new DefaultLogger(level) });

@@ -1,0 +1,88 @@
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { RETRY_POLICIES } from '../../src/contracts';
+import { JobsHarness } from '../helpers/jobs-harness';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
+
+const seconds = (duration: string) => Number(duration.split(' ')[0]);
+
+/** The sum of the declared backoffs between `attempts` attempts. */
+function declaredBackoffMs(attempts: number): number {
+  const policy = RETRY_POLICIES.notifyWebhook;
+  let total = 0;
+  for (let retry = 0; retry < attempts - 1; retry += 1) {
+    total += Math.min(seconds(policy.initialInterval) * policy.backoffCoefficient ** retry, 60) * 1000;
+  }
+  return total;
+}
+
+describe('processUpload: retries', () => {
+  let harness: JobsHarness;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    harness = await JobsHarness.start();
+    receiver = await new WebhookReceiver().start();
+  });
+
+  afterAll(async () => {
+    await receiver?.stop();
+    await harness?.stop();
+  });
+
+  it('succeeds when the webhook fails twice then accepts, with the attempts visible', async () => {
+    receiver.answer([503, 503], 200);
+    const before = receiver.received.length;
+    const { fileId } = await harness.uploadFile('retry me', 'text/plain');
+    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+    await harness.waitForJob(jobId);
+
+    const status = await harness.status(jobId);
+    expect(status.state).toBe('completed');
+    expect(status.attempts).toBe(3);
+    expect(receiver.received.length - before).toBe(3);
+  });
+
+  it('shows the job as retrying, with the last error, while an activity waits for its next attempt', async () => {
+    receiver.answer([], 503);
+    const { fileId } = await harness.uploadFile('watch me retry', 'text/plain');
+    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+
+    // Not awaiting the result, so time is not skipped: the first backoff (2 s) is real here.
+    let status = await harness.status(jobId);
+    for (let poll = 0; poll < 100 && status.state !== 'retrying'; poll += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = await harness.status(jobId);
+    }
+    expect(status.state).toBe('retrying');
+    expect(status.error).toContain('answered 503');
+    expect(status.stage).toBe('notifying');
+    expect(status.progress).toBe(90);
+
+    receiver.answer([], 200);
+    await harness.waitForJob(jobId);
+    expect((await harness.status(jobId)).state).toBe('completed');
+  });
+
+  it('gives up after exactly the declared attempts, having waited the declared backoff', async () => {
+    receiver.answer([], 503);
+    const before = receiver.received.length;
+    const { fileId } = await harness.uploadFile('never delivered', 'text/plain');
+    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+    await harness.waitForJob(jobId);
+
+    const status = await harness.status(jobId);
+    const maximumAttempts = RETRY_POLICIES.notifyWebhook.maximumAttempts;
+    expect(status.state).not.toBe('completed');
+    expect(status.attempts).toBe(maximumAttempts);
+    expect(receiver.received.length - before).toBe(maximumAttempts);
+    expect(status.error).toContain('answered 503');
+
+    const events = await harness.history(jobId);
+    const scheduled = events.find(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyWebhook',
+    );
+    const closed = events.find((event) => event.activityTaskFailedEventAttributes);
+    const waitedMs = optionalTsToMs(closed!.eventTime)! - optionalTsToMs(scheduled!.eventTime)!;
+    expect(waitedMs).toBeGreaterThanOrEqual(declaredBackoffMs(maximumAttempts));
+  });
+});
