@@ -112,10 +112,10 @@ export const RETRY_POLICIES = {
 /** Timeouts beside the retry policies, per activity: what a slow or stuck attempt is allowed. */
 export const ACTIVITY_OPTIONS = {
   openStoredFile: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.openFile },
-  /** Long files take long; the heartbeat timeout is what catches a stuck or dead worker. */
+  /** Long files take long; the heartbeat timeout is what notices a stuck or dead worker. */
   analyseFile: {
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '30 seconds',
+    heartbeatTimeout: '15 seconds',
     retry: RETRY_POLICIES.analyseFile,
   },
   notifyWebhook: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.notifyWebhook },

@@ -44,6 +44,9 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: options.workflowBundle,
     activities: createActivities(options.dependencies),
+    // Heartbeats carry progress inside long steps; send them often enough to watch it move.
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
   });
 }
 

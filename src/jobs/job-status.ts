@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import {
   JOB_STATE_SEARCH_ATTRIBUTE,
   PROGRESS_MEMO_KEY,
@@ -125,12 +125,17 @@ function completedResult(events: HistoryEvent[]): unknown {
   return decodeFirst(completed?.workflowExecutionCompletedEventAttributes?.result);
 }
 
+const SCHEDULED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+
+/** An activity that has failed and is waiting for its next attempt (not one running a retry). */
 function retryingActivity(pending: PendingActivity[]): PendingActivity | undefined {
-  return pending.find((activity) => (activity.attempt ?? 1) > 1 && activity.lastFailure);
+  return pending.find(
+    (activity) => (activity.attempt ?? 1) > 1 && activity.lastFailure && activity.state === SCHEDULED,
+  );
 }
 
-function retryingError(pending: PendingActivity[]): string | null {
-  const failure = retryingActivity(pending)?.lastFailure;
+function lastActivityFailure(pending: PendingActivity[]): string | null {
+  const failure = pending.find((activity) => activity.lastFailure)?.lastFailure;
   return failure ? describeFailure(failure) : null;
 }
 
@@ -190,7 +195,7 @@ export async function getJobStatus(
     progress: running ? refineProgress(progress, pending) : progress.percent,
     attempts: highestAttempt(events, pending),
     result: state === 'completed' ? completedResult(events) : null,
-    error: running ? retryingError(pending) : closingFailure(events),
+    error: running ? lastActivityFailure(pending) : closingFailure(events),
     createdAt: description.startTime.toISOString(),
     startedAt: startedAt?.toISOString() ?? null,
     finishedAt: description.closeTime?.toISOString() ?? null,
