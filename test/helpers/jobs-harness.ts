@@ -20,8 +20,11 @@ export class JobsHarness {
     readonly worker: Worker,
   ) {}
 
-  static async start(): Promise<JobsHarness> {
-    const env = await createTimeSkippingEnv();
+  /** Time-skipping by default; `createLocalEnv` where the real server's behaviour matters. */
+  static async start(
+    createEnv: () => Promise<TestWorkflowEnvironment> = createTimeSkippingEnv,
+  ): Promise<JobsHarness> {
+    const env = await createEnv();
     const testApp = createTestApp(env.client);
     const worker = await createJobsWorker({
       connection: env.nativeConnection,

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DELIVERY_HEADER } from '../../src/webhooks/signature';
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
@@ -20,6 +21,10 @@ export class WebhookReceiver {
       response.end();
     });
   });
+
+  deliveriesFor(jobId: string): ReceivedWebhook[] {
+    return this.received.filter((delivery) => delivery.headers[DELIVERY_HEADER] === jobId);
+  }
 
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
