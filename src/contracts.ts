@@ -119,6 +119,8 @@ export const ACTIVITY_OPTIONS = {
     retry: RETRY_POLICIES.analyseFile,
   },
   notifyWebhook: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.notifyWebhook },
+  /** The compensating step: recording the dead letter and undoing half-done work. */
+  compensation: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.deadLetter },
 } satisfies Record<string, ActivityOptions>;
 
 export interface ProcessUploadInput {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
+import { DeadLetterStore } from './dead-letters/dead-letter-store';
 import { FileStore } from './files/file-store';
 import { resolveWebhookSecret } from './webhooks/secret';
 
@@ -9,6 +10,7 @@ export interface Services {
   db: Database;
   files: FileStore;
   webhookSecret: string;
+  deadLetters: DeadLetterStore;
   close(): void;
 }
 
@@ -18,6 +20,10 @@ export function openServices(config: Config): Services {
     db,
     files: new FileStore(path.join(config.dataDir, 'files'), db),
     webhookSecret: resolveWebhookSecret(config.webhookSecret, config.dataDir),
+    deadLetters: new DeadLetterStore(db, {
+      maxEntries: config.deadLetterMaxEntries,
+      maxAgeDays: config.deadLetterMaxAgeDays,
+    }),
     close: () => db.close(),
   };
 }

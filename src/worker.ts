@@ -7,7 +7,7 @@ import {
 import { loadConfig, type Config } from './config';
 import { TASK_QUEUE } from './contracts';
 import { createLogger, type Logger } from './logger';
-import { createActivities, type ActivityDependencies } from './activities';
+import { createActivities, type ActivityDependencies, type JobActivities } from './activities';
 import { checkTemporalReadiness, createTemporalClient, describeConnectionError } from './temporal/client';
 import { installWorkerRuntime } from './temporal/runtime';
 import { openServices } from './services';
@@ -35,6 +35,8 @@ export interface JobsWorkerOptions {
   workflowBundle: WorkflowBundleWithSourceMap;
   dependencies: ActivityDependencies;
   taskQueue?: string;
+  /** A seam for tests that need an activity to fail in a way the real world cannot be made to. */
+  wrapActivities?: (activities: JobActivities) => JobActivities;
 }
 
 export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
@@ -43,7 +45,9 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: options.workflowBundle,
-    activities: createActivities(options.dependencies),
+    activities: (options.wrapActivities ?? ((activities) => activities))(
+      createActivities(options.dependencies),
+    ),
     // Heartbeats carry progress inside long steps; send them often enough to watch it move.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
@@ -97,7 +101,7 @@ export async function runWorkerUntilStopped(
   const workflowBundle = await bundleJobWorkflows();
   const client = createTemporalClient(config);
   const services = openServices(config);
-  const dependencies: ActivityDependencies = { config, logger, ...services };
+  const dependencies: ActivityDependencies = { config, logger, temporal: client, ...services };
   const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
   let failures = 0;
   while (!stop.aborted) {

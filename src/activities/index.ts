@@ -1,8 +1,9 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createUploadActivities, type UploadActivityDependencies } from './upload';
 
-export interface ActivityDependencies extends UploadActivityDependencies {
+export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
   config: Config;
   logger: Logger;
 }
@@ -11,6 +12,7 @@ export interface ActivityDependencies extends UploadActivityDependencies {
 export function createActivities(dependencies: ActivityDependencies) {
   return {
     ...createUploadActivities(dependencies),
+    ...createDeadLetterActivities(dependencies),
   };
 }
 

@@ -111,6 +111,14 @@ export function createUploadActivities({ db, files, webhookSecret }: UploadActiv
       return analysis;
     },
 
+    /** Compensation: a dead-lettered job's analysis must not pass for a finished one. */
+    async markUploadIncomplete({ fileId, jobId }: { fileId: string; jobId: string }): Promise<void> {
+      db.prepare(
+        `INSERT INTO file_analyses (file_id, job_id, status, analysis, updated_at) VALUES (?, ?, 'incomplete', NULL, ?)
+         ON CONFLICT (file_id, job_id) DO UPDATE SET status = 'incomplete', updated_at = excluded.updated_at`,
+      ).run(fileId, jobId, new Date().toISOString());
+    },
+
     /** POSTs the signed result once per job, however often the activity is retried. */
     async notifyWebhook({ jobId, url, payload }: WebhookInput): Promise<WebhookOutcome> {
       const ledgerKey = `webhook:${jobId}`;

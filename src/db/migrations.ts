@@ -45,4 +45,28 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (file_id, job_id)
       );`,
   },
+  {
+    version: 6,
+    name: 'dead letters',
+    sql: `
+      CREATE TABLE dead_letters (
+        id TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        job_type TEXT NOT NULL,
+        input TEXT NOT NULL,
+        error_type TEXT,
+        error_message TEXT NOT NULL,
+        failed_step TEXT,
+        attempts TEXT NOT NULL,
+        job_started_at TEXT,
+        failed_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'redriving', 'redriven')),
+        redriven_job_id TEXT,
+        redriven_at TEXT,
+        UNIQUE (job_id, run_id)
+      );
+      CREATE INDEX dead_letters_newest ON dead_letters (failed_at DESC, id DESC);
+      CREATE INDEX dead_letters_by_type ON dead_letters (job_type, failed_at DESC, id DESC);`,
+  },
 ];

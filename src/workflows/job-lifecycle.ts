@@ -1,7 +1,20 @@
-// What every job workflow shares: progress that a query and the memo expose, and the JobState
-// search attribute that the Web UI searches on.
-import { setHandler, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+// What every job workflow shares: progress that a query and the memo expose, the JobState
+// search attribute that the Web UI searches on, and dead-lettering when a step finally fails.
 import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DeadLetterActivities } from '../activities/dead-letter';
+import {
+  ACTIVITY_OPTIONS,
+  ErrorType,
   JOB_STATE_SEARCH_ATTRIBUTE,
   PROGRESS_MEMO_KEY,
   progressQuery,
@@ -9,6 +22,8 @@ import {
   type JobState,
   type JobType,
 } from '../contracts';
+
+const { recordDeadLetter } = proxyActivities<DeadLetterActivities>(ACTIVITY_OPTIONS.compensation);
 
 export class ProgressReporter {
   private current: JobProgress = { stage: 'queued', percent: 0 };
@@ -36,14 +51,56 @@ export function markJobState(state: JobState): void {
 export interface JobDescriptor {
   type: JobType;
   input: unknown;
+  /** Undoes or flags what the job had half done; runs before the dead letter is recorded. */
+  compensate?: () => Promise<void>;
+}
+
+function errorDetails(failure: ActivityFailure): { errorType: string | null; errorMessage: string } {
+  const cause = failure.cause;
+  if (cause instanceof ApplicationFailure)
+    return { errorType: cause.type ?? null, errorMessage: cause.message };
+  return { errorType: cause?.name ?? null, errorMessage: cause?.message ?? failure.message };
+}
+
+/**
+ * The compensating step: flag half-done work, record the dead letter (its own retry policy; it
+ * cannot be cancelled half way), mark the run for the Web UI, and fail the job visibly.
+ */
+async function deadLetter(
+  job: JobDescriptor,
+  failure: ActivityFailure,
+  progress: ProgressReporter,
+): Promise<never> {
+  const { workflowId, runId } = workflowInfo();
+  const { deadLetterId } = await CancellationScope.nonCancellable(async () => {
+    await job.compensate?.();
+    return recordDeadLetter({
+      jobId: workflowId,
+      runId,
+      jobType: job.type,
+      input: job.input,
+      failedStep: failure.activityType,
+      ...errorDetails(failure),
+    });
+  });
+  progress.report('dead_lettered', progress.progress.percent);
+  markJobState('dead_lettered');
+  throw ApplicationFailure.create({
+    type: ErrorType.deadLettered,
+    message: `Dead-lettered as ${deadLetterId} after ${failure.activityType} failed`,
+    nonRetryable: true,
+    details: [{ deadLetterId }],
+    cause: failure,
+  });
 }
 
 /**
  * Runs a job's steps with progress and state bookkeeping. Every job workflow goes through here,
- * so that what happens when a job fails (dead-lettering) is the same for every job type.
+ * so that a step whose retries are exhausted (or that fails for good) is dead-lettered the same
+ * way for every job type.
  */
 export async function runJob<Result>(
-  _job: JobDescriptor,
+  job: JobDescriptor,
   steps: (progress: ProgressReporter) => Promise<Result>,
 ): Promise<Result> {
   const progress = new ProgressReporter();
@@ -54,7 +111,8 @@ export async function runJob<Result>(
     markJobState('completed');
     return result;
   } catch (error) {
-    markJobState('failed');
+    if (error instanceof ActivityFailure && !isCancellation(error)) return deadLetter(job, error, progress);
+    markJobState(isCancellation(error) ? 'cancelled' : 'failed');
     throw error;
   }
 }

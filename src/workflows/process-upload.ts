@@ -6,11 +6,13 @@ import { runJob } from './job-lifecycle';
 const { openStoredFile } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.openStoredFile);
 const { analyseFile } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.analyseFile);
 const { notifyWebhook } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.notifyWebhook);
+const { markUploadIncomplete } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.compensation);
 
 /** Replaces `process_upload.delay(file_id)`: open, analyse, notify; progress 10 → 50…90 → 100. */
 export async function processUpload(input: ProcessUploadInput): Promise<ProcessUploadResult> {
-  return runJob({ type: 'processUpload', input }, async (progress) => {
-    const jobId = workflowInfo().workflowId;
+  const jobId = workflowInfo().workflowId;
+  const compensate = () => markUploadIncomplete({ fileId: input.fileId, jobId });
+  return runJob({ type: 'processUpload', input, compensate }, async (progress) => {
     await openStoredFile(input.fileId);
     progress.report('fetched', 10);
 

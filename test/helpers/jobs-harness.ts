@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
+import type { JobActivities } from '../../src/activities';
 import { silentLogger } from '../../src/logger';
 import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
 import type { JobStatus } from '../../src/jobs/job-status';
@@ -23,6 +24,7 @@ export class JobsHarness {
   /** Time-skipping by default; `createLocalEnv` where the real server's behaviour matters. */
   static async start(
     createEnv: () => Promise<TestWorkflowEnvironment> = createTimeSkippingEnv,
+    wrapActivities?: (activities: JobActivities) => JobActivities,
   ): Promise<JobsHarness> {
     const env = await createEnv();
     const testApp = createTestApp(env.client);
@@ -30,7 +32,13 @@ export class JobsHarness {
       connection: env.nativeConnection,
       namespace: 'default',
       workflowBundle: await bundleWorkflows(WORKFLOWS_PATH),
-      dependencies: { config: testApp.config, logger: silentLogger, ...testApp.services },
+      dependencies: {
+        config: testApp.config,
+        logger: silentLogger,
+        temporal: env.client,
+        ...testApp.services,
+      },
+      wrapActivities,
     });
     const harness = new JobsHarness(env, testApp, worker);
     harness.running = worker.run();

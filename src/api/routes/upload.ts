@@ -1,15 +1,8 @@
 import type { Client } from '@temporalio/client';
-import type { ProcessUploadInput } from '../../contracts';
 import type { FileStore } from '../../files/file-store';
+import { uploadJobInput, type UploadRequest } from '../../jobs/job-inputs';
 import { startJob } from '../../jobs/start-job';
-import { notFound } from '../errors';
 import { defineRoute, type RouteDefinition } from '../route';
-
-interface UploadBody {
-  fileId: string;
-  notifyUrl?: string;
-  notifyEmail?: string;
-}
 
 const uploadBodySchema = {
   type: 'object',
@@ -22,26 +15,16 @@ const uploadBodySchema = {
   },
 };
 
-const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinition[] {
   return [
-    defineRoute<UploadBody>({
+    defineRoute<UploadRequest>({
       method: 'POST',
       path: '/upload',
       schema: { body: uploadBodySchema },
       handler: async (request) => {
-        const { fileId, notifyUrl, notifyEmail } = request.body;
-        const stored = files.get(fileId);
-        if (!stored) throw notFound('File not found', { fileId });
-        const input: ProcessUploadInput = {
-          fileId,
-          sha256: stored.sha256,
-          size: stored.size,
-          contentType: stored.contentType,
-          ...(notifyUrl ? { notifyUrl } : {}),
-          ...(notifyEmail ? { notifyEmail } : {}),
-        };
+        const input = uploadJobInput(files, request.body);
         const job = await startJob(temporal, 'processUpload', [input], {
           idempotencyKey: request.headers[IDEMPOTENCY_KEY_HEADER],
         });

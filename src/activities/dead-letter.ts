@@ -1,0 +1,40 @@
+import type { Client } from '@temporalio/client';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import { failedSteps } from '../dead-letters/attempt-history';
+import type { DeadLetterStore } from '../dead-letters/dead-letter-store';
+
+export interface DeadLetterActivityDependencies {
+  temporal: Client;
+  deadLetters: DeadLetterStore;
+}
+
+export interface DeadLetterRequest {
+  jobId: string;
+  runId: string;
+  jobType: string;
+  input: unknown;
+  errorType: string | null;
+  errorMessage: string;
+  failedStep: string | null;
+}
+
+export function createDeadLetterActivities({ temporal, deadLetters }: DeadLetterActivityDependencies) {
+  return {
+    /**
+     * The compensating step's record. Reads the attempt history from the job's own Temporal
+     * history; safe to retry: one entry per job run however often it runs.
+     */
+    async recordDeadLetter(request: DeadLetterRequest): Promise<{ deadLetterId: string }> {
+      const history = await temporal.workflow.getHandle(request.jobId, request.runId).fetchHistory();
+      const events = history.events ?? [];
+      const entry = deadLetters.record({
+        ...request,
+        attempts: failedSteps(events),
+        jobStartedAt: optionalTsToDate(events[0]?.eventTime)?.toISOString() ?? null,
+      });
+      return { deadLetterId: entry.id };
+    },
+  };
+}
+
+export type DeadLetterActivities = ReturnType<typeof createDeadLetterActivities>;

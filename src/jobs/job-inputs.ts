@@ -1,0 +1,66 @@
+import type { JobType, ProcessUploadInput } from '../contracts';
+import { badRequest, notFound } from '../api/errors';
+import type { FileStore } from '../files/file-store';
+
+/** What a client may say about an upload job; the rest comes from the stored file. */
+export interface UploadRequest {
+  fileId: string;
+  notifyUrl?: string;
+  notifyEmail?: string;
+}
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw badRequest(`Invalid input: '${field}' must be a string`, { field });
+  return value;
+}
+
+function checkHttpUrl(value: string, field: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badRequest(`Invalid input: '${field}' must be an http(s) URL`, { field });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badRequest(`Invalid input: '${field}' must be an http(s) URL`, { field });
+  }
+}
+
+export function parseUploadRequest(raw: Record<string, unknown>): UploadRequest {
+  const fileId = optionalString(raw.fileId, 'fileId');
+  if (!fileId) throw badRequest("Invalid input: 'fileId' is required", { field: 'fileId' });
+  const notifyUrl = optionalString(raw.notifyUrl, 'notifyUrl');
+  if (notifyUrl) checkHttpUrl(notifyUrl, 'notifyUrl');
+  const notifyEmail = optionalString(raw.notifyEmail, 'notifyEmail');
+  if (notifyEmail && !EMAIL_PATTERN.test(notifyEmail)) {
+    throw badRequest("Invalid input: 'notifyEmail' must be an e-mail address", { field: 'notifyEmail' });
+  }
+  return { fileId, ...(notifyUrl ? { notifyUrl } : {}), ...(notifyEmail ? { notifyEmail } : {}) };
+}
+
+/** The workflow input for an upload job, taking size and checksum from intake. */
+export function uploadJobInput(files: FileStore, request: UploadRequest): ProcessUploadInput {
+  const stored = files.get(request.fileId);
+  if (!stored) throw notFound('File not found', { fileId: request.fileId });
+  return { ...request, sha256: stored.sha256, size: stored.size, contentType: stored.contentType };
+}
+
+export interface JobInputServices {
+  files: FileStore;
+}
+
+export type JobInputPreparer = (raw: Record<string, unknown>) => unknown;
+
+/**
+ * Per job type: checks a (possibly hand-corrected) input and turns it into the workflow's input.
+ * Used by redrives, so a corrected input gets the same checks as a new request.
+ */
+export function jobInputPreparers(services: JobInputServices): Record<JobType, JobInputPreparer> {
+  return {
+    processUpload: (raw) => uploadJobInput(services.files, parseUploadRequest(raw)),
+    sendEmail: (raw) => raw,
+  };
+}
