@@ -1,2 +1,2 @@
 // Entry point bundled into the worker's sandbox: re-export every workflow here.
-export {};
+export { sendEmail } from './send-email';
