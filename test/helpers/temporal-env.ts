@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/contracts';
 import { binaryPaths } from '../../scripts/temporal-paths';
@@ -14,10 +15,25 @@ function executable(path: string): Executable {
   return fs.existsSync(path) ? { type: 'existing-path', path } : { type: 'cached-download' };
 }
 
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+const INDEXED_VALUE_TYPES = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+} as const;
+
+/**
+ * The time-skipping server knows no custom search attributes; without JobType and JobState,
+ * `startJob` and `runJob` are rejected with "search attribute JobType is not defined".
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: executable(binaryPaths.testServer) },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]]),
+    ),
+  });
+  return env;
 }
 
 export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
