@@ -1,4 +1,3 @@
-import { SqliteError } from 'better-sqlite3';
 import { normalizeEmailAddress } from '../email/address';
 import type { Database } from '../db/database';
 import type { NewOutboxEntry } from '../outbox/outbox-entry';
@@ -18,7 +17,7 @@ function toUser(row: UserRow): User {
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export class SqliteUserRepository implements UserRepository {
