@@ -1,7 +1,15 @@
 import type { Client } from '@temporalio/client';
 import { jobIdFor, startJob, type StartedJob } from '../jobs/start-job';
 import type { JobType } from '../contracts';
+import { HttpError } from '../api/errors';
 import type { OutboxEntry, OutboxRepository } from './outbox-entry';
+
+export function describeDispatchError(error: unknown): string {
+  if (error instanceof HttpError && typeof error.details.reason === 'string') {
+    return `${error.message}: ${error.details.reason}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** The id the entry's job gets: known at insert time, the same however often dispatch is tried. */
 export function outboxJobId(jobType: JobType, entryId: string): string {
@@ -30,7 +38,7 @@ export async function dispatchOutboxEntry(
       timeoutMs: options.timeoutMs,
     });
   } catch (error) {
-    await outbox.recordDispatchFailure(entry.id, error instanceof Error ? error.message : String(error));
+    await outbox.recordDispatchFailure(entry.id, describeDispatchError(error));
     throw error;
   }
   await outbox.markDispatched(entry.id);

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../logger';
-import { HttpError } from '../api/errors';
-import { dispatchOutboxEntry } from './dispatch';
+import { describeDispatchError, dispatchOutboxEntry } from './dispatch';
 import type { OutboxRepository } from './outbox-entry';
 
 export interface OutboxRelayOptions {
@@ -10,15 +9,13 @@ export interface OutboxRelayOptions {
   logger: Logger;
   intervalMs?: number;
   batchSize?: number;
+  /** How long one start may wait for Temporal, so that a pass while it is down stays short. */
+  dispatchTimeoutMs?: number;
 }
 
 const DEFAULT_INTERVAL_MS = 2_000;
 const DEFAULT_BATCH_SIZE = 50;
-
-function reasonOf(error: unknown): string {
-  if (error instanceof HttpError && typeof error.details.reason === 'string') return error.details.reason;
-  return error instanceof Error ? error.message : String(error);
-}
+const DEFAULT_DISPATCH_TIMEOUT_MS = 5_000;
 
 /**
  * Starts the jobs that the outbox holds but nobody started yet (Temporal was down, or the process
@@ -54,7 +51,9 @@ export class OutboxRelay {
     let dispatched = 0;
     for (const entry of entries) {
       try {
-        const started = await dispatchOutboxEntry(temporal, outbox, entry);
+        const started = await dispatchOutboxEntry(temporal, outbox, entry, {
+          timeoutMs: this.options.dispatchTimeoutMs ?? DEFAULT_DISPATCH_TIMEOUT_MS,
+        });
         dispatched += 1;
         logger.info(
           { outboxId: entry.id, jobId: started.jobId, created: started.created },
@@ -63,7 +62,7 @@ export class OutboxRelay {
       } catch (error) {
         if (!this.failing) {
           logger.warn(
-            { outboxId: entry.id, reason: reasonOf(error) },
+            { outboxId: entry.id, reason: describeDispatchError(error) },
             'outbox relay cannot start jobs yet; will retry',
           );
         }
