@@ -25,6 +25,10 @@ export interface Config {
   webhookSecret: string | undefined;
   deadLetterMaxEntries: number;
   deadLetterMaxAgeDays: number;
+  /** Where e-mail is sent; undefined means the embedded capturing server on `devSmtpPort`. */
+  smtpUrl: string | undefined;
+  devSmtpPort: number;
+  mailFrom: string;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -86,6 +90,37 @@ function readEnum<T extends string>(env: Env, name: string, allowed: readonly T[
   return value as T;
 }
 
+function readSmtpUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim();
+  if (!isSmtpUrl(value)) {
+    throw new ConfigError(name, 'must be an smtp:// or smtps:// URL such as smtp://user:pass@host:587');
+  }
+  return value;
+}
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;
+
+function readMailFrom(env: Env, name: string, fallback: string): string {
+  const value = readString(env, name, fallback);
+  // Either a bare address or `Name <address>`.
+  const address = /<([^<>]+)>\s*$/.exec(value)?.[1] ?? value;
+  if (!EMAIL_ADDRESS.test(address)) {
+    throw new ConfigError(name, `must be an e-mail address or "Name <address>", got "${value}"`);
+  }
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
@@ -105,5 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     deadLetterMaxEntries: readPositiveInteger(env, 'DEAD_LETTER_MAX_ENTRIES', 10_000),
     deadLetterMaxAgeDays: readPositiveInteger(env, 'DEAD_LETTER_MAX_AGE_DAYS', 180),
     webhookSecret: env.WEBHOOK_SECRET === undefined ? undefined : readString(env, 'WEBHOOK_SECRET', ''),
+    smtpUrl: readSmtpUrl(env, 'SMTP_URL'),
+    devSmtpPort: readPort(env, 'DEV_SMTP_PORT', 2525),
+    mailFrom: readMailFrom(env, 'MAIL_FROM', 'durable-jobs <no-reply@durable-jobs.local>'),
   };
 }

@@ -1,17 +1,31 @@
 // `npm start`: the whole service in one process tree — Temporal dev server (child process),
 // worker and HTTP API — stopped together by Ctrl-C.
+import path from 'node:path';
 import { startApi, type RunningApi } from './api/server';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
+import { startCaptureServer, type RunningCaptureServer } from './email/capture-server';
+import { CapturedMailbox } from './email/mailbox';
+import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { startDevServer } from './temporal/dev-server';
 import { runWorkerUntilStopped } from './worker';
+
+/** Without SMTP_URL, mail goes to a local server that keeps it under DATA_DIR/mail. */
+async function startMailCapture(config: Config, logger: Logger): Promise<RunningCaptureServer | undefined> {
+  if (config.smtpUrl) return undefined;
+  return startCaptureServer({
+    directory: path.join(config.dataDir, 'mail'),
+    port: config.devSmtpPort,
+    logger,
+  });
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('durable-jobs', config.logLevel);
   const temporal = startDevServer(config, logger.child({ part: 'temporal' }));
   const stopWorker = new AbortController();
-  const running: { api?: RunningApi } = {};
+  const running: { api?: RunningApi; mailCapture?: RunningCaptureServer } = {};
   let stopping = false;
 
   const shutdown = async (reason: string, exitCode: number) => {
@@ -21,6 +35,7 @@ async function main(): Promise<void> {
     await running.api?.stop().catch((error) => logger.error({ err: error }, 'API did not stop cleanly'));
     stopWorker.abort();
     await workerDone;
+    await running.mailCapture?.stop();
     await temporal.stop();
     process.exit(exitCode);
   };
@@ -31,9 +46,15 @@ async function main(): Promise<void> {
   const workerDone = runWorkerUntilStopped(config, logger.child({ part: 'worker' }), stopWorker.signal).catch(
     (error) => logger.error({ err: error }, 'worker crashed'),
   );
-  running.api = await startApi(config, logger.child({ part: 'api' }));
+  running.mailCapture = await startMailCapture(config, logger.child({ part: 'mail' }));
+  const devMailbox = running.mailCapture && new CapturedMailbox(running.mailCapture.directory);
+  running.api = await startApi(config, logger.child({ part: 'api' }), { devMailbox });
   logger.info(
-    { api: `http://localhost:${config.port}`, webUi: config.temporalUiUrl },
+    {
+      api: `http://localhost:${config.port}`,
+      webUi: config.temporalUiUrl,
+      mail: devMailbox ? `http://localhost:${config.port}/dev/mail` : 'SMTP_URL',
+    },
     'durable-jobs is running; press Ctrl-C to stop',
   );
 }

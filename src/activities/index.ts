@@ -1,6 +1,8 @@
 import type { Config } from '../config';
+import { createSmtpTransport } from '../email/transport';
 import type { Logger } from '../logger';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
+import { createEmailActivities } from './email';
 import { createUploadActivities, type UploadActivityDependencies } from './upload';
 
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
@@ -10,8 +12,13 @@ export interface ActivityDependencies extends UploadActivityDependencies, DeadLe
 
 /** Every activity the worker registers, built from the side-effecting services they need. */
 export function createActivities(dependencies: ActivityDependencies) {
+  const { config } = dependencies;
   return {
     ...createUploadActivities(dependencies),
+    ...createEmailActivities({
+      mailFrom: config.mailFrom,
+      createTransport: () => createSmtpTransport(config),
+    }),
     ...createDeadLetterActivities(dependencies),
   };
 }

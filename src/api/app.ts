@@ -1,27 +1,48 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config';
+import { Redriver } from '../dead-letters/redrive';
+import type { CapturedMailbox } from '../email/mailbox';
+import { jobInputPreparers } from '../jobs/job-inputs';
+import { startJob } from '../jobs/start-job';
 import type { Logger } from '../logger';
+import { SqliteOutboxRepository } from '../outbox/sqlite-outbox-repository';
 import type { Services } from '../services';
+import { SignupService } from '../users/signup';
+import { SqliteUserRepository } from '../users/sqlite-user-repository';
 import { createFastifyApp } from './fastify-adapter';
 import type { RouteDefinition } from './route';
+import { deadLetterRoutes } from './routes/dead-letters';
+import { devMailRoutes } from './routes/dev-mail';
+import { emailRoutes } from './routes/emails';
 import { fileRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
+import { signupRoutes } from './routes/signup';
 import { uploadRoutes } from './routes/upload';
-import { deadLetterRoutes } from './routes/dead-letters';
-import { Redriver } from '../dead-letters/redrive';
-import { jobInputPreparers } from '../jobs/job-inputs';
-import { startJob } from '../jobs/start-job';
 
 export interface ApiDependencies {
   config: Config;
   logger: Logger;
   temporal: Client;
   services: Services;
+  /** Given only while the capturing SMTP server is in use: mounts `GET /dev/mail`. */
+  devMailbox?: CapturedMailbox;
 }
 
-export function apiRoutes({ config, temporal, services }: ApiDependencies): RouteDefinition[] {
+export function apiRoutes({
+  config,
+  logger,
+  temporal,
+  services,
+  devMailbox,
+}: ApiDependencies): RouteDefinition[] {
+  const signups = new SignupService({
+    users: new SqliteUserRepository(services.db),
+    outbox: new SqliteOutboxRepository(services.db),
+    temporal,
+    logger,
+  });
   const redriver = new Redriver(
     services.deadLetters,
     (jobType, input, idempotencyKey) => startJob(temporal, jobType, [input], { idempotencyKey }),
@@ -32,7 +53,10 @@ export function apiRoutes({ config, temporal, services }: ApiDependencies): Rout
     ...jobRoutes(temporal, config.temporalUiUrl),
     ...fileRoutes(services.files, config.maxUploadBytes),
     ...uploadRoutes(temporal, services.files),
+    ...signupRoutes(signups),
+    ...emailRoutes(temporal),
     ...deadLetterRoutes(services.deadLetters, redriver),
+    ...(devMailbox ? devMailRoutes(devMailbox) : []),
   ];
 }
 

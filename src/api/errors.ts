@@ -39,8 +39,15 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 export const temporalUnavailable = (reason: string) =>
   new HttpError(503, ErrorCode.temporalUnavailable, 'Temporal is unavailable', { reason });
 
-/** gRPC UNAVAILABLE or DEADLINE_EXCEEDED from the Temporal client: the server is not answering. */
+/**
+ * gRPC UNAVAILABLE or DEADLINE_EXCEEDED from the Temporal client: the server is not answering.
+ * The client wraps gRPC errors in a `ServiceError` whose `cause` carries the code.
+ */
 export function isTemporalConnectionFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 14 || code === 4;
+  let candidate = error as { code?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; candidate && depth < 5; depth += 1) {
+    if (candidate.code === 14 || candidate.code === 4) return true;
+    candidate = candidate.cause as typeof candidate;
+  }
+  return false;
 }

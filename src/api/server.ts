@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config';
+import type { CapturedMailbox } from '../email/mailbox';
 import { createLogger, type Logger } from '../logger';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { SqliteOutboxRepository } from '../outbox/sqlite-outbox-repository';
 import { createTemporalClient } from '../temporal/client';
 import { openServices } from '../services';
 import { buildApp } from './app';
@@ -10,15 +13,28 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+export interface StartApiOptions {
+  /** Set while the capturing SMTP server runs, to expose what it received. */
+  devMailbox?: CapturedMailbox;
+}
+
+export async function startApi(
+  config: Config,
+  logger: Logger,
+  options: StartApiOptions = {},
+): Promise<RunningApi> {
   const temporal = createTemporalClient(config);
   const services = openServices(config);
-  const app = buildApp({ config, logger, temporal, services });
+  const app = buildApp({ config, logger, temporal, services, devMailbox: options.devMailbox });
+  // Jobs recorded in the outbox while Temporal was unreachable are started from the API process.
+  const relay = new OutboxRelay({ outbox: new SqliteOutboxRepository(services.db), temporal, logger });
   await app.listen({ host: config.host, port: config.port });
+  relay.start();
   logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening');
   return {
     app,
     stop: async () => {
+      await relay.stop();
       await app.close();
       await temporal.connection.close();
       services.close();

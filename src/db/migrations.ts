@@ -32,7 +32,35 @@ export const MIGRATIONS: Migration[] = [
       );`,
   },
   {
-    // Versions 3 and 4 belong to the users and e-mail outbox tables.
+    version: 3,
+    name: 'users',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );`,
+  },
+  {
+    version: 4,
+    name: 'transactional outbox of jobs to start',
+    sql: `
+      CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        job_type TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        input TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        dispatched_at TEXT,
+        dispatch_attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX outbox_pending ON outbox (seq) WHERE dispatched_at IS NULL;`,
+  },
+  {
     version: 5,
     name: 'file analyses',
     sql: `

@@ -21,7 +21,11 @@ export interface StartedJob {
 export interface StartJobOptions {
   idempotencyKey?: string;
   taskQueue?: string;
+  /** How long to wait for Temporal; defaults to 10 s. */
+  timeoutMs?: number;
 }
+
+const DEFAULT_START_TIMEOUT_MS = 10_000;
 
 /** Same key, same job type: same workflow id. Hashed so that any header value makes a valid id. */
 export function jobIdFor(jobType: JobType, idempotencyKey?: string): string {
@@ -43,7 +47,7 @@ export async function startJob(
 ): Promise<StartedJob> {
   const jobId = jobIdFor(jobType, options.idempotencyKey);
   try {
-    await client.withDeadline(Date.now() + 10_000, () =>
+    await client.withDeadline(Date.now() + (options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS), () =>
       client.workflow.start(jobType, {
         taskQueue: options.taskQueue ?? TASK_QUEUE,
         workflowId: jobId,

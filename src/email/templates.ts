@@ -1,0 +1,94 @@
+// The e-mail templates, as typed code: each declares its parameters and renders subject, text and
+// HTML. Values reach the HTML part only through the escaping `html` tag.
+import { isEmailAddress } from './address';
+import type { RenderedEmail, SendEmailInput } from './contracts';
+import { html } from './html';
+import {
+  EmailRequestError,
+  integer,
+  parseParams,
+  text,
+  url,
+  type ParamSpecs,
+  type ParamsOf,
+} from './template-params';
+
+interface EmailTemplate<Specs extends ParamSpecs> {
+  description: string;
+  params: Specs;
+  render(params: ParamsOf<Specs>): RenderedEmail;
+}
+
+function defineTemplate<Specs extends ParamSpecs>(template: EmailTemplate<Specs>): EmailTemplate<Specs> {
+  return template;
+}
+
+function layout(title: string, bodyHtml: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${bodyHtml}</body></html>`;
+}
+
+const welcome = defineTemplate({
+  description: 'Sent once after signup',
+  params: { name: text(true, 100) },
+  render: ({ name }) => ({
+    subject: `Welcome to durable-jobs, ${name}!`,
+    text: `Hello ${name},\n\nWelcome to durable-jobs. Your account is ready.\n\n— The durable-jobs team\n`,
+    html: layout(
+      'Welcome',
+      html`<p>Hello ${name},</p>
+        <p>Welcome to durable-jobs. Your account is ready.</p>
+        <p>— The durable-jobs team</p>`,
+    ),
+  }),
+});
+
+const passwordReset = defineTemplate({
+  description: 'A link to choose a new password',
+  params: { name: text(true, 100), resetUrl: url(true), expiresInMinutes: integer(false, 1, 24 * 60) },
+  render: ({ name, resetUrl, expiresInMinutes = 60 }) => ({
+    subject: 'Reset your durable-jobs password',
+    text:
+      `Hello ${name},\n\nChoose a new password here: ${resetUrl}\n` +
+      `The link expires in ${expiresInMinutes} minutes. If you did not ask for this, ignore this e-mail.\n`,
+    html: layout(
+      'Reset your password',
+      html`<p>Hello ${name},</p>
+        <p><a href="${resetUrl}">Choose a new password</a>.</p>` +
+        html`<p>
+          The link expires in ${expiresInMinutes} minutes. If you did not ask for this, ignore this e-mail.
+        </p>`,
+    ),
+  }),
+});
+
+export const EMAIL_TEMPLATES = { welcome, 'password-reset': passwordReset } as const;
+
+export type TemplateName = keyof typeof EMAIL_TEMPLATES;
+export const TEMPLATE_NAMES = Object.keys(EMAIL_TEMPLATES) as TemplateName[];
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.prototype.hasOwnProperty.call(EMAIL_TEMPLATES, name);
+}
+
+function templateNamed(name: string): EmailTemplate<ParamSpecs> {
+  if (!isTemplateName(name)) {
+    throw new EmailRequestError(
+      'template',
+      `Unknown template '${name}'; known templates: ${TEMPLATE_NAMES.join(', ')}`,
+    );
+  }
+  return EMAIL_TEMPLATES[name] as unknown as EmailTemplate<ParamSpecs>;
+}
+
+/** Everything that makes a send request renderable; throws `EmailRequestError` naming the field. */
+export function validateEmailRequest(request: SendEmailInput): void {
+  renderEmailRequest(request);
+}
+
+export function renderEmailRequest(request: SendEmailInput): RenderedEmail {
+  if (typeof request.to !== 'string' || !isEmailAddress(request.to.trim())) {
+    throw new EmailRequestError('to', `'to' must be an e-mail address`);
+  }
+  const template = templateNamed(request.template);
+  return template.render(parseParams(request.template, template.params, request.params));
+}

@@ -1,0 +1,46 @@
+import type { Client } from '@temporalio/client';
+import { jobIdFor, startJob, type StartedJob } from '../jobs/start-job';
+import type { JobType } from '../contracts';
+import { HttpError } from '../api/errors';
+import type { OutboxEntry, OutboxRepository } from './outbox-entry';
+
+export function describeDispatchError(error: unknown): string {
+  if (error instanceof HttpError && typeof error.details.reason === 'string') {
+    return `${error.message}: ${error.details.reason}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The id the entry's job gets: known at insert time, the same however often dispatch is tried. */
+export function outboxJobId(jobType: JobType, entryId: string): string {
+  return jobIdFor(jobType, entryId);
+}
+
+export interface DispatchOptions {
+  /** How long to wait for Temporal before leaving the entry to the relay. */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts the entry's job with the entry id as idempotency key, then marks it dispatched. If the
+ * process dies between the two, the next attempt finds the job already there: still one job.
+ */
+export async function dispatchOutboxEntry(
+  temporal: Client,
+  outbox: OutboxRepository,
+  entry: OutboxEntry,
+  options: DispatchOptions = {},
+): Promise<StartedJob> {
+  let started: StartedJob;
+  try {
+    started = await startJob(temporal, entry.jobType, [entry.input], {
+      idempotencyKey: entry.id,
+      timeoutMs: options.timeoutMs,
+    });
+  } catch (error) {
+    await outbox.recordDispatchFailure(entry.id, describeDispatchError(error));
+    throw error;
+  }
+  await outbox.markDispatched(entry.id);
+  return started;
+}

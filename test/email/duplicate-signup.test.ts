@@ -1,0 +1,35 @@
+import { startEmailHarness, type EmailHarness } from '../helpers/email-harness';
+
+describe('signing up twice with one address', () => {
+  let harness: EmailHarness;
+
+  beforeAll(async () => {
+    harness = await startEmailHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  it('answers 409 for the second signup, comparing addresses case-insensitively', async () => {
+    const first = await harness.app.inject({
+      method: 'POST',
+      url: '/signup',
+      payload: { email: 'dave@example.com', name: 'Dave' },
+    });
+    expect(first.statusCode).toBe(201);
+
+    const second = await harness.app.inject({
+      method: 'POST',
+      url: '/signup',
+      payload: { email: 'DAVE@Example.COM', name: 'Other Dave' },
+    });
+
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ code: 'CONFLICT', field: 'email' });
+    const count = harness.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
+    expect(count.n).toBe(1);
+    const outbox = harness.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number };
+    expect(outbox.n).toBe(1);
+  });
+});
