@@ -119,6 +119,8 @@ export const ACTIVITY_OPTIONS = {
     retry: RETRY_POLICIES.analyseFile,
   },
   notifyWebhook: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.notifyWebhook },
+  /** Above the SMTP transport's own timeouts, so a hung server fails the attempt, not the activity. */
+  sendEmail: { startToCloseTimeout: '2 minutes', retry: RETRY_POLICIES.sendEmail },
   /** The compensating step: recording the dead letter and undoing half-done work. */
   compensation: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.deadLetter },
 } satisfies Record<string, ActivityOptions>;
@@ -140,4 +142,6 @@ export interface ProcessUploadResult {
   mimeType: string;
   facts: Record<string, unknown>;
   notified: { webhook: boolean; email: boolean };
+  /** The sendEmail job that told notifyEmail, when one was asked for. */
+  emailJobId?: string;
 }

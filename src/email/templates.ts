@@ -61,7 +61,30 @@ const passwordReset = defineTemplate({
   }),
 });
 
-export const EMAIL_TEMPLATES = { welcome, 'password-reset': passwordReset } as const;
+const uploadProcessed = defineTemplate({
+  description: "Sent to an upload's notifyEmail when its processing has finished",
+  params: {
+    fileId: text(true, 100),
+    mimeType: text(true, 100),
+    sha256: text(true, 64),
+    sizeBytes: integer(true, 0, Number.MAX_SAFE_INTEGER),
+  },
+  render: ({ fileId, mimeType, sha256, sizeBytes }) => ({
+    subject: `Your upload ${fileId} has been processed`,
+    text: `File ${fileId} (${mimeType}, ${sizeBytes} bytes) has been processed.\nSHA-256: ${sha256}\n`,
+    html: layout(
+      'Upload processed',
+      html`<p>File <code>${fileId}</code> (${mimeType}, ${sizeBytes} bytes) has been processed.</p>
+        <p>SHA-256: <code>${sha256}</code></p>`,
+    ),
+  }),
+});
+
+export const EMAIL_TEMPLATES = {
+  welcome,
+  'password-reset': passwordReset,
+  'upload-processed': uploadProcessed,
+} as const;
 
 export type TemplateName = keyof typeof EMAIL_TEMPLATES;
 export const TEMPLATE_NAMES = Object.keys(EMAIL_TEMPLATES) as TemplateName[];

@@ -1,5 +1,8 @@
 import type { JobType, ProcessUploadInput } from '../contracts';
 import { badRequest, notFound } from '../api/errors';
+import type { SendEmailInput } from '../email/contracts';
+import { EmailRequestError } from '../email/template-params';
+import { validateEmailRequest } from '../email/templates';
 import type { FileStore } from '../files/file-store';
 
 /** What a client may say about an upload job; the rest comes from the stored file. */
@@ -48,6 +51,22 @@ export function uploadJobInput(files: FileStore, request: UploadRequest): Proces
   return { ...request, sha256: stored.sha256, size: stored.size, contentType: stored.contentType };
 }
 
+/** A send request that its template can render, or a 400 naming the field to fix. */
+export function parseEmailRequest(raw: Record<string, unknown>): SendEmailInput {
+  const input: SendEmailInput = {
+    to: typeof raw.to === 'string' ? raw.to.trim() : (raw.to as string),
+    template: raw.template as string,
+    params: (raw.params as Record<string, unknown> | undefined) ?? {},
+  };
+  try {
+    validateEmailRequest(input);
+  } catch (error) {
+    if (error instanceof EmailRequestError) throw badRequest(error.message, { field: error.field });
+    throw error;
+  }
+  return input;
+}
+
 export interface JobInputServices {
   files: FileStore;
 }
@@ -61,6 +80,6 @@ export type JobInputPreparer = (raw: Record<string, unknown>) => unknown;
 export function jobInputPreparers(services: JobInputServices): Record<JobType, JobInputPreparer> {
   return {
     processUpload: (raw) => uploadJobInput(services.files, parseUploadRequest(raw)),
-    sendEmail: (raw) => raw,
+    sendEmail: parseEmailRequest,
   };
 }

@@ -1,12 +1,50 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { UploadActivities } from '../activities/upload';
-import { ACTIVITY_OPTIONS, type ProcessUploadInput, type ProcessUploadResult } from '../contracts';
+import {
+  ACTIVITY_OPTIONS,
+  JOB_TYPE_SEARCH_ATTRIBUTE,
+  type ProcessUploadInput,
+  type ProcessUploadResult,
+} from '../contracts';
+import { sendEmail } from './send-email';
 import { runJob } from './job-lifecycle';
 
 const { openStoredFile } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.openStoredFile);
 const { analyseFile } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.analyseFile);
 const { notifyWebhook } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.notifyWebhook);
 const { markUploadIncomplete } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.compensation);
+
+/**
+ * The e-mail is a job of its own (a child workflow with a fixed id: one per upload, however often
+ * this runs), with its own retries and dead letter. Its failure does not undo the analysis.
+ */
+async function emailResult(emailJobId: string, to: string, result: ProcessUploadResult): Promise<boolean> {
+  try {
+    await executeChild(sendEmail, {
+      workflowId: emailJobId,
+      args: [
+        {
+          to,
+          template: 'upload-processed',
+          params: {
+            fileId: result.fileId,
+            mimeType: result.mimeType,
+            sha256: result.sha256,
+            sizeBytes: result.size,
+          },
+        },
+      ],
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: JOB_TYPE_SEARCH_ATTRIBUTE, value: 'sendEmail' },
+      ]),
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof ChildWorkflowFailure) return false;
+    throw error;
+  }
+}
 
 /** Replaces `process_upload.delay(file_id)`: open, analyse, notify; progress 10 → 50…90 → 100. */
 export async function processUpload(input: ProcessUploadInput): Promise<ProcessUploadResult> {
@@ -28,14 +66,15 @@ export async function processUpload(input: ProcessUploadInput): Promise<ProcessU
       facts: { ...analysis.facts },
       notified: { webhook: false, email: false },
     };
+    if (input.notifyUrl || input.notifyEmail) progress.report('notifying', 90);
     if (input.notifyUrl) {
-      progress.report('notifying', 90);
-      await notifyWebhook({
-        jobId,
-        url: input.notifyUrl,
-        payload: { event: 'upload.processed', jobId, result },
-      });
+      const payload = { event: 'upload.processed', jobId, result };
+      await notifyWebhook({ jobId, url: input.notifyUrl, payload });
       result.notified.webhook = true;
+    }
+    if (input.notifyEmail) {
+      result.emailJobId = `${jobId}-email`;
+      result.notified.email = await emailResult(result.emailJobId, input.notifyEmail, result);
     }
     return result;
   });

@@ -1,13 +1,9 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { RETRY_POLICIES } from '../contracts';
+import { ACTIVITY_OPTIONS } from '../contracts';
 import type { EmailActivities, SendEmailInput, SendEmailResult } from '../email/contracts';
 import { runJob } from './job-lifecycle';
 
-const { renderEmail, deliverEmail } = proxyActivities<EmailActivities>({
-  // Above the SMTP transport's own timeouts, so a hung server fails the attempt, not the activity.
-  startToCloseTimeout: '2 minutes',
-  retry: RETRY_POLICIES.sendEmail,
-});
+const { renderEmail, deliverEmail } = proxyActivities<EmailActivities>(ACTIVITY_OPTIONS.sendEmail);
 
 export async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
   return runJob({ type: 'sendEmail', input }, async (progress) => {

@@ -2,11 +2,19 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { JobActivities } from '../../src/activities';
+import type { Config } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
 import type { JobStatus } from '../../src/jobs/job-status';
 import { createTestApp, type TestApp } from './app';
 import { bundleWorkflows, createTimeSkippingEnv } from './temporal-env';
+
+export interface JobsHarnessOptions {
+  /** Time-skipping by default; `createLocalEnv` where the real server's behaviour matters. */
+  createEnv?: () => Promise<TestWorkflowEnvironment>;
+  wrapActivities?: (activities: JobActivities) => JobActivities;
+  config?: Partial<Config>;
+}
 
 /**
  * The service as it runs, under time-skipping: the real API (through `inject`), the real worker
@@ -21,13 +29,9 @@ export class JobsHarness {
     readonly worker: Worker,
   ) {}
 
-  /** Time-skipping by default; `createLocalEnv` where the real server's behaviour matters. */
-  static async start(
-    createEnv: () => Promise<TestWorkflowEnvironment> = createTimeSkippingEnv,
-    wrapActivities?: (activities: JobActivities) => JobActivities,
-  ): Promise<JobsHarness> {
-    const env = await createEnv();
-    const testApp = createTestApp(env.client);
+  static async start(options: JobsHarnessOptions = {}): Promise<JobsHarness> {
+    const env = await (options.createEnv ?? createTimeSkippingEnv)();
+    const testApp = createTestApp(env.client, options.config);
     const worker = await createJobsWorker({
       connection: env.nativeConnection,
       namespace: 'default',
@@ -38,7 +42,7 @@ export class JobsHarness {
         temporal: env.client,
         ...testApp.services,
       },
-      wrapActivities,
+      wrapActivities: options.wrapActivities,
     });
     const harness = new JobsHarness(env, testApp, worker);
     harness.running = worker.run();

@@ -16,8 +16,8 @@ export interface ReceivedMail {
 export interface TestSmtpServerOptions {
   /** Answer to the n-th DATA command (1-based); undefined accepts the message. */
   replyToData?: (attempt: number) => SmtpReply | undefined;
-  /** Answer to the n-th RCPT TO command (1-based); undefined accepts the recipient. */
-  replyToRecipient?: (attempt: number) => SmtpReply | undefined;
+  /** Answer to the n-th RCPT TO command (1-based) for `address`; undefined accepts the recipient. */
+  replyToRecipient?: (attempt: number, address: string) => SmtpReply | undefined;
 }
 
 function smtpError(reply: SmtpReply): Error {
@@ -40,9 +40,9 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onRcptTo: (_address, _session, callback) => {
+      onRcptTo: (recipient, _session, callback) => {
         this.recipientAttempts += 1;
-        const reply = this.options.replyToRecipient?.(this.recipientAttempts);
+        const reply = this.options.replyToRecipient?.(this.recipientAttempts, recipient.address);
         callback(reply ? smtpError(reply) : undefined);
       },
       onData: (stream, session, callback) => {

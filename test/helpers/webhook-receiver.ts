@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { DELIVERY_HEADER } from '../../src/webhooks/signature';
 
 export interface ReceivedWebhook {
+  path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
 }
@@ -16,7 +17,11 @@ export class WebhookReceiver {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      this.received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      this.received.push({
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       response.statusCode = this.scriptedStatuses.shift() ?? this.fallbackStatus;
       response.end();
     });

@@ -1,27 +1,62 @@
 // Records workflow histories for the replay tests: `npm run record-histories`.
-// Re-record only on purpose; a replay failure after a workflow change means the change is not
-// backward compatible with runs already in flight.
+// Re-record only on purpose: a replay failure after a workflow change means the change would break
+// runs already in flight (version it with `patched()` instead).
 import { JobsHarness } from '../helpers/jobs-harness';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
 import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
+import { TestSmtpServer } from '../helpers/smtp-test-server';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
 
-async function recordProcessUpload(harness: JobsHarness, receiver: WebhookReceiver): Promise<void> {
-  receiver.answer([503], 200); // one retry, so the history holds a failed attempt too
-  const { fileId } = await harness.uploadFile('a recorded upload\nwith two lines', 'text/plain');
-  const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+interface Recorders {
+  harness: JobsHarness;
+  receiver: WebhookReceiver;
+}
+
+async function record(name: string, { harness }: Recorders, start: () => Promise<string>): Promise<void> {
+  const jobId = await start();
   await harness.waitForJob(jobId);
-  const history = await harness.env.client.workflow.getHandle(jobId).fetchHistory();
-  saveHistory('process-upload', history);
+  saveHistory(name, await harness.env.client.workflow.getHandle(jobId).fetchHistory());
+}
+
+async function uploadWithWebhook({ harness, receiver }: Recorders, label: string): Promise<string> {
+  const { fileId } = await harness.uploadFile(label, 'text/plain');
+  return harness.startProcessing({ fileId, notifyUrl: receiver.url });
+}
+
+async function sendWelcome({ harness }: Recorders, to: string): Promise<string> {
+  const response = await harness.app.inject({
+    method: 'POST',
+    url: '/emails',
+    payload: { to, template: 'welcome', params: { name: 'Replay <Test>' } },
+  });
+  return response.json().jobId;
 }
 
 async function main(): Promise<void> {
-  const harness = await JobsHarness.start();
-  const receiver = await new WebhookReceiver().start();
+  // gone@ is refused with 550 (dead-lettered); the first DATA gets 421 (a retried delivery).
+  const smtp = await TestSmtpServer.start({
+    replyToData: (attempt) => (attempt === 1 ? { code: 421, message: '4.3.2 Try again later' } : undefined),
+    replyToRecipient: (_attempt, address) =>
+      address === 'gone@example.com' ? { code: 550, message: '5.1.1 Mailbox unavailable' } : undefined,
+  });
+  const recorders: Recorders = {
+    harness: await JobsHarness.start({ config: { smtpUrl: smtp.url } }),
+    receiver: await new WebhookReceiver().start(),
+  };
   try {
-    await recordProcessUpload(harness, receiver);
+    recorders.receiver.answer([503], 200);
+    await record('process-upload', recorders, () =>
+      uploadWithWebhook(recorders, 'a recorded upload\nwith two lines'),
+    );
+    recorders.receiver.answer([], 410);
+    await record('process-upload-dead-lettered', recorders, () =>
+      uploadWithWebhook(recorders, 'rejected hook'),
+    );
+    await record('send-email-dead-lettered', recorders, () => sendWelcome(recorders, 'gone@example.com'));
+    await record('send-email', recorders, () => sendWelcome(recorders, 'replay@example.com'));
   } finally {
-    await receiver.stop();
-    await harness.stop();
+    await recorders.receiver.stop();
+    await recorders.harness.stop();
+    await smtp.stop();
   }
 }
 

@@ -10,7 +10,7 @@ describe('processUpload: the retrying state', () => {
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    harness = await JobsHarness.start(createLocalEnv);
+    harness = await JobsHarness.start({ createEnv: createLocalEnv });
     receiver = await new WebhookReceiver().start();
   });
 

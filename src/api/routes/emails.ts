@@ -1,9 +1,7 @@
 import type { Client } from '@temporalio/client';
-import type { SendEmailInput } from '../../email/contracts';
-import { EmailRequestError } from '../../email/template-params';
-import { validateEmailRequest } from '../../email/templates';
+import { parseEmailRequest } from '../../jobs/job-inputs';
 import { startJob } from '../../jobs/start-job';
-import { badRequest } from '../errors';
+import { idempotencyKeyOf } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
 
 interface SendEmailBody {
@@ -23,32 +21,6 @@ const sendEmailBody = {
   },
 };
 
-const IDEMPOTENCY_HEADER = 'idempotency-key';
-const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
-
-function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {
-  const key = headers[IDEMPOTENCY_HEADER];
-  if (key === undefined) return undefined;
-  if (key.trim() === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw badRequest(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, {
-      field: 'Idempotency-Key',
-      location: 'headers',
-    });
-  }
-  return key;
-}
-
-function checkedEmailRequest(body: SendEmailBody): SendEmailInput {
-  const input: SendEmailInput = { to: body.to.trim(), template: body.template, params: body.params ?? {} };
-  try {
-    validateEmailRequest(input);
-  } catch (error) {
-    if (error instanceof EmailRequestError) throw badRequest(error.message, { field: error.field });
-    throw error;
-  }
-  return input;
-}
-
 export function emailRoutes(temporal: Client): RouteDefinition[] {
   return [
     defineRoute<SendEmailBody>({
@@ -57,7 +29,7 @@ export function emailRoutes(temporal: Client): RouteDefinition[] {
       schema: { body: sendEmailBody },
       handler: async (request) => {
         const idempotencyKey = idempotencyKeyOf(request.headers);
-        const input = checkedEmailRequest(request.body);
+        const input = parseEmailRequest({ ...request.body });
         const { jobId } = await startJob(temporal, 'sendEmail', [input], { idempotencyKey });
         return { status: 202, body: { status: 'queued', jobId } };
       },

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FileStore } from '../../files/file-store';
 import { uploadJobInput, type UploadRequest } from '../../jobs/job-inputs';
 import { startJob } from '../../jobs/start-job';
+import { idempotencyKeyOf } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
 
 const uploadBodySchema = {
@@ -15,8 +16,6 @@ const uploadBodySchema = {
   },
 };
 
-export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-
 export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinition[] {
   return [
     defineRoute<UploadRequest>({
@@ -26,7 +25,7 @@ export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinitio
       handler: async (request) => {
         const input = uploadJobInput(files, request.body);
         const job = await startJob(temporal, 'processUpload', [input], {
-          idempotencyKey: request.headers[IDEMPOTENCY_KEY_HEADER],
+          idempotencyKey: idempotencyKeyOf(request.headers),
         });
         return {
           status: 202,

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { JOB_STATE_SEARCH_ATTRIBUTE, RETRY_POLICIES } from '../../src/contracts';
+import { JobsHarness } from '../helpers/jobs-harness';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
+
+describe('dead-lettering an upload job', () => {
+  let harness: JobsHarness;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    harness = await JobsHarness.start();
+    receiver = await new WebhookReceiver().start();
+  });
+
+  afterAll(async () => {
+    await receiver?.stop();
+    await harness?.stop();
+  });
+
+  const entryFor = (jobId: string) =>
+    harness.testApp.services.deadLetters.list({ limit: 100 }).items.filter((entry) => entry.jobId === jobId);
+
+  const analysisRows = (fileId: string) =>
+    harness.testApp.services.db.prepare('SELECT status FROM file_analyses WHERE file_id = ?').all(fileId);
+
+  it('records one entry after exactly the declared attempts and backoff, and marks the run for the Web UI', async () => {
+    receiver.answer([], 503);
+    const { fileId } = await harness.uploadFile('the receiver is down', 'text/plain');
+    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+    await harness.waitForJob(jobId);
+
+    const maximumAttempts = RETRY_POLICIES.notifyWebhook.maximumAttempts;
+    const entries = entryFor(jobId);
+    expect(entries).toHaveLength(1);
+    const [entry] = entries;
+    expect(entry).toMatchObject({
+      jobType: 'processUpload',
+      status: 'pending',
+      failedStep: 'notifyWebhook',
+      errorType: 'WebhookFailed',
+      input: { fileId, notifyUrl: receiver.url },
+      attempts: [{ step: 'notifyWebhook', attempts: maximumAttempts, errorType: 'WebhookFailed' }],
+    });
+    expect(entry!.errorMessage).toContain('answered 503');
+    expect(receiver.deliveriesFor(jobId)).toHaveLength(maximumAttempts);
+
+    // 2 + 4 + 8 + 16 + 32 s of declared backoff passed in workflow time before the entry was made.
+    const description = await harness.env.client.workflow.getHandle(jobId).describe();
+    const events = await harness.history(jobId);
+    const firstScheduled = events.find(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyWebhook',
+    );
+    const finalFailure = events.find((event) => event.activityTaskFailedEventAttributes);
+    expect(
+      optionalTsToMs(finalFailure!.eventTime)! - optionalTsToMs(firstScheduled!.eventTime)!,
+    ).toBeGreaterThanOrEqual(62_000);
+
+    expect(description.typedSearchAttributes.get(JOB_STATE_SEARCH_ATTRIBUTE)).toBe('dead_lettered');
+    const status = await harness.status(jobId);
+    expect(status.state).toBe('dead_lettered');
+    expect(status.error).toContain(`Dead-lettered as ${entry!.id}`);
+    expect(status.error).toContain('answered 503');
+    // The analysis had finished, but the job did not: it is flagged, not passed off as done.
+    expect(analysisRows(fileId)).toEqual([{ status: 'incomplete' }]);
+  });
+
+  it('dead-letters a non-retryable failure on the first attempt, and sends no webhook', async () => {
+    receiver.answer([], 200);
+    const { fileId } = await harness.uploadFile('original', 'text/plain');
+    fs.writeFileSync(harness.testApp.services.files.pathFor(fileId), 'changed behind our back');
+    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
+    await harness.waitForJob(jobId);
+
+    const [entry] = entryFor(jobId);
+    expect(entry).toMatchObject({
+      failedStep: 'analyseFile',
+      errorType: 'ChecksumMismatch',
+      attempts: [{ step: 'analyseFile', attempts: 1, errorType: 'ChecksumMismatch' }],
+    });
+    expect(receiver.deliveriesFor(jobId)).toHaveLength(0);
+    expect((await harness.status(jobId)).state).toBe('dead_lettered');
+  });
+});
