@@ -1,22 +1,15 @@
 import type { Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { failedSteps } from '../dead-letters/attempt-history';
-import type { DeadLetterStore } from '../dead-letters/dead-letter-store';
+import type { DeadLetterStore, NewDeadLetter } from '../dead-letters/dead-letter-store';
 
 export interface DeadLetterActivityDependencies {
   temporal: Client;
   deadLetters: DeadLetterStore;
 }
 
-export interface DeadLetterRequest {
-  jobId: string;
-  runId: string;
-  jobType: string;
-  input: unknown;
-  errorType: string | null;
-  errorMessage: string;
-  failedStep: string | null;
-}
+/** What the workflow knows of the failure; the attempt history is read from Temporal. */
+export type DeadLetterRequest = Omit<NewDeadLetter, 'attempts' | 'jobStartedAt'>;
 
 export function createDeadLetterActivities({ temporal, deadLetters }: DeadLetterActivityDependencies) {
   return {

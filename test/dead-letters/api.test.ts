@@ -1,33 +1,25 @@
-import { JobsHarness } from '../helpers/jobs-harness';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
+import { useUploadSuite } from '../helpers/jobs-harness';
 
 describe('the dead-letter API', () => {
-  let harness: JobsHarness;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    harness = await JobsHarness.start();
-    receiver = await new WebhookReceiver().start();
-  });
-
-  afterAll(async () => {
-    await receiver?.stop();
-    await harness?.stop();
-  });
+  const suite = useUploadSuite();
 
   const inject = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown) =>
-    harness.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+    suite.harness.app.inject({
+      method,
+      url,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
 
-  /** A real upload job that the webhook receiver rejects (410, non-retryable): dead-lettered at once. */
+  /** A real upload job that the webhook suite.receiver rejects (410, non-retryable): dead-lettered at once. */
   async function deadLetteredUpload(
     label: string,
   ): Promise<{ jobId: string; deadLetterId: string; fileId: string }> {
-    receiver.answer([], 410);
-    const { fileId } = await harness.uploadFile(label, 'text/plain');
-    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
-    await harness.waitForJob(jobId);
-    receiver.answer([], 200);
-    const entry = harness.testApp.services.deadLetters
+    suite.receiver.answer([], 410);
+    const { fileId } = await suite.harness.uploadFile(label, 'text/plain');
+    const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
+    await suite.harness.waitForJob(jobId);
+    suite.receiver.answer([], 200);
+    const entry = suite.harness.testApp.services.deadLetters
       .list({ limit: 100 })
       .items.find((item) => item.jobId === jobId);
     if (!entry) throw new Error(`no dead letter for ${jobId}`);
@@ -41,10 +33,10 @@ describe('the dead-letter API', () => {
     expect(response.statusCode).toBe(202);
     const { jobId } = response.json();
     expect(jobId).not.toBe(failedJobId);
-    await harness.waitForJob(jobId);
+    await suite.harness.waitForJob(jobId);
 
-    expect((await harness.status(jobId)).state).toBe('completed');
-    expect(receiver.deliveriesFor(jobId)).toHaveLength(1);
+    expect((await suite.harness.status(jobId)).state).toBe('completed');
+    expect(suite.receiver.deliveriesFor(jobId)).toHaveLength(1);
     const entry = (await inject('GET', `/dead-letters/${deadLetterId}`)).json();
     expect(entry).toMatchObject({ status: 'redriven', redrivenJobId: jobId });
 
@@ -55,7 +47,7 @@ describe('the dead-letter API', () => {
 
   it('redrives with a corrected input, checked like a new request', async () => {
     const { deadLetterId } = await deadLetteredUpload('wrong hook');
-    const fixedUrl = `${receiver.url}?fixed=1`;
+    const fixedUrl = `${suite.receiver.url}?fixed=1`;
 
     const invalid = await inject('POST', `/dead-letters/${deadLetterId}/redrive`, {
       input: { notifyUrl: 'ftp://nope' },
@@ -69,14 +61,16 @@ describe('the dead-letter API', () => {
     });
     expect(response.statusCode).toBe(202);
     const { jobId } = response.json();
-    await harness.waitForJob(jobId);
-    expect((await harness.status(jobId)).state).toBe('completed');
-    expect(receiver.deliveriesFor(jobId).map((delivery) => delivery.path)).toEqual(['/hooks/upload?fixed=1']);
-    expect(harness.testApp.services.deadLetters.get(deadLetterId)?.redrivenJobId).toBe(jobId);
+    await suite.harness.waitForJob(jobId);
+    expect((await suite.harness.status(jobId)).state).toBe('completed');
+    expect(suite.receiver.deliveriesFor(jobId).map((delivery) => delivery.path)).toEqual([
+      '/hooks/upload?fixed=1',
+    ]);
+    expect(suite.harness.testApp.services.deadLetters.get(deadLetterId)?.redrivenJobId).toBe(jobId);
   });
 
   it('lists newest first, filters by job type and pages with a cursor', async () => {
-    const store = harness.testApp.services.deadLetters;
+    const store = suite.harness.testApp.services.deadLetters;
     const base = Date.parse('2030-01-01T00:00:00Z');
     for (let index = 0; index < 5; index += 1) {
       store.record(
@@ -138,8 +132,11 @@ describe('the dead-letter API', () => {
     const created = [];
     for (let index = 0; index < 3; index += 1) created.push(await deadLetteredUpload(`bulk ${index}`));
     const pendingUploads = () =>
-      harness.testApp.services.deadLetters.list({ jobType: 'processUpload', status: 'pending', limit: 100 })
-        .items;
+      suite.harness.testApp.services.deadLetters.list({
+        jobType: 'processUpload',
+        status: 'pending',
+        limit: 100,
+      }).items;
     const pendingBefore = pendingUploads().length;
     expect(pendingBefore).toBeGreaterThanOrEqual(3);
 
@@ -162,8 +159,8 @@ describe('the dead-letter API', () => {
     const nothingLeft = await inject('POST', '/dead-letters/redrive', { jobType: 'processUpload' });
     expect(nothingLeft.json()).toEqual({ redriven: [], failed: [] });
     for (const { jobId } of [...bounded.json().redriven, ...left.json().redriven, ...right.json().redriven]) {
-      await harness.waitForJob(jobId);
-      expect((await harness.status(jobId)).state).toBe('completed');
+      await suite.harness.waitForJob(jobId);
+      expect((await suite.harness.status(jobId)).state).toBe('completed');
     }
   });
 

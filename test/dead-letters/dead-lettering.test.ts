@@ -1,34 +1,26 @@
 import fs from 'node:fs';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { JOB_STATE_SEARCH_ATTRIBUTE, RETRY_POLICIES } from '../../src/contracts';
-import { JobsHarness } from '../helpers/jobs-harness';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
+import { useUploadSuite } from '../helpers/jobs-harness';
 
 describe('dead-lettering an upload job', () => {
-  let harness: JobsHarness;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    harness = await JobsHarness.start();
-    receiver = await new WebhookReceiver().start();
-  });
-
-  afterAll(async () => {
-    await receiver?.stop();
-    await harness?.stop();
-  });
+  const suite = useUploadSuite();
 
   const entryFor = (jobId: string) =>
-    harness.testApp.services.deadLetters.list({ limit: 100 }).items.filter((entry) => entry.jobId === jobId);
+    suite.harness.testApp.services.deadLetters
+      .list({ limit: 100 })
+      .items.filter((entry) => entry.jobId === jobId);
 
   const analysisRows = (fileId: string) =>
-    harness.testApp.services.db.prepare('SELECT status FROM file_analyses WHERE file_id = ?').all(fileId);
+    suite.harness.testApp.services.db
+      .prepare('SELECT status FROM file_analyses WHERE file_id = ?')
+      .all(fileId);
 
   it('records one entry after exactly the declared attempts and backoff, and marks the run for the Web UI', async () => {
-    receiver.answer([], 503);
-    const { fileId } = await harness.uploadFile('the receiver is down', 'text/plain');
-    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
-    await harness.waitForJob(jobId);
+    suite.receiver.answer([], 503);
+    const { fileId } = await suite.harness.uploadFile('the suite.receiver is down', 'text/plain');
+    const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
+    await suite.harness.waitForJob(jobId);
 
     const maximumAttempts = RETRY_POLICIES.notifyWebhook.maximumAttempts;
     const entries = entryFor(jobId);
@@ -39,15 +31,15 @@ describe('dead-lettering an upload job', () => {
       status: 'pending',
       failedStep: 'notifyWebhook',
       errorType: 'WebhookFailed',
-      input: { fileId, notifyUrl: receiver.url },
+      input: { fileId, notifyUrl: suite.receiver.url },
       attempts: [{ step: 'notifyWebhook', attempts: maximumAttempts, errorType: 'WebhookFailed' }],
     });
     expect(entry!.errorMessage).toContain('answered 503');
-    expect(receiver.deliveriesFor(jobId)).toHaveLength(maximumAttempts);
+    expect(suite.receiver.deliveriesFor(jobId)).toHaveLength(maximumAttempts);
 
     // 2 + 4 + 8 + 16 + 32 s of declared backoff passed in workflow time before the entry was made.
-    const description = await harness.env.client.workflow.getHandle(jobId).describe();
-    const events = await harness.history(jobId);
+    const description = await suite.harness.env.client.workflow.getHandle(jobId).describe();
+    const events = await suite.harness.history(jobId);
     const firstScheduled = events.find(
       (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyWebhook',
     );
@@ -57,7 +49,7 @@ describe('dead-lettering an upload job', () => {
     ).toBeGreaterThanOrEqual(62_000);
 
     expect(description.typedSearchAttributes.get(JOB_STATE_SEARCH_ATTRIBUTE)).toBe('dead_lettered');
-    const status = await harness.status(jobId);
+    const status = await suite.harness.status(jobId);
     expect(status.state).toBe('dead_lettered');
     expect(status.error).toContain(`Dead-lettered as ${entry!.id}`);
     expect(status.error).toContain('answered 503');
@@ -66,11 +58,11 @@ describe('dead-lettering an upload job', () => {
   });
 
   it('dead-letters a non-retryable failure on the first attempt, and sends no webhook', async () => {
-    receiver.answer([], 200);
-    const { fileId } = await harness.uploadFile('original', 'text/plain');
-    fs.writeFileSync(harness.testApp.services.files.pathFor(fileId), 'changed behind our back');
-    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
-    await harness.waitForJob(jobId);
+    suite.receiver.answer([], 200);
+    const { fileId } = await suite.harness.uploadFile('original', 'text/plain');
+    fs.writeFileSync(suite.harness.testApp.services.files.pathFor(fileId), 'changed behind our back');
+    const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
+    await suite.harness.waitForJob(jobId);
 
     const [entry] = entryFor(jobId);
     expect(entry).toMatchObject({
@@ -78,7 +70,7 @@ describe('dead-lettering an upload job', () => {
       errorType: 'ChecksumMismatch',
       attempts: [{ step: 'analyseFile', attempts: 1, errorType: 'ChecksumMismatch' }],
     });
-    expect(receiver.deliveriesFor(jobId)).toHaveLength(0);
-    expect((await harness.status(jobId)).state).toBe('dead_lettered');
+    expect(suite.receiver.deliveriesFor(jobId)).toHaveLength(0);
+    expect((await suite.harness.status(jobId)).state).toBe('dead_lettered');
   });
 });

@@ -8,6 +8,7 @@ import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
 import type { JobStatus } from '../../src/jobs/job-status';
 import { createTestApp, type TestApp } from './app';
 import { bundleWorkflows, createTimeSkippingEnv } from './temporal-env';
+import { WebhookReceiver } from './webhook-receiver';
 
 export interface JobsHarnessOptions {
   /** Time-skipping by default; `createLocalEnv` where the real server's behaviour matters. */
@@ -102,4 +103,33 @@ export class JobsHarness {
   async history(jobId: string): Promise<temporal.api.history.v1.IHistoryEvent[]> {
     return (await this.env.client.workflow.getHandle(jobId).fetchHistory()).events ?? [];
   }
+}
+
+export interface UploadSuite {
+  readonly harness: JobsHarness;
+  readonly receiver: WebhookReceiver;
+}
+
+/** One harness and one webhook receiver for a whole test file, started and stopped around it. */
+export function useUploadSuite(options: JobsHarnessOptions = {}): UploadSuite {
+  let harness: JobsHarness | undefined;
+  let receiver: WebhookReceiver | undefined;
+  beforeAll(async () => {
+    harness = await JobsHarness.start(options);
+    receiver = await new WebhookReceiver().start();
+  });
+  afterAll(async () => {
+    await receiver?.stop();
+    await harness?.stop();
+  });
+  return {
+    get harness() {
+      if (!harness) throw new Error('the suite has not started');
+      return harness;
+    },
+    get receiver() {
+      if (!receiver) throw new Error('the suite has not started');
+      return receiver;
+    },
+  };
 }

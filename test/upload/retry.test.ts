@@ -1,7 +1,6 @@
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { RETRY_POLICIES } from '../../src/contracts';
-import { JobsHarness } from '../helpers/jobs-harness';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
+import { useUploadSuite } from '../helpers/jobs-harness';
 
 const seconds = (duration: string) => Number(duration.split(' ')[0]);
 
@@ -16,45 +15,34 @@ function declaredBackoffMs(attempts: number): number {
 }
 
 describe('processUpload: retries', () => {
-  let harness: JobsHarness;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    harness = await JobsHarness.start();
-    receiver = await new WebhookReceiver().start();
-  });
-
-  afterAll(async () => {
-    await receiver?.stop();
-    await harness?.stop();
-  });
+  const suite = useUploadSuite();
 
   it('succeeds when the webhook fails twice then accepts, with the attempts visible', async () => {
-    receiver.answer([503, 503], 200);
-    const { fileId } = await harness.uploadFile('retry me', 'text/plain');
-    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
-    await harness.waitForJob(jobId);
+    suite.receiver.answer([503, 503], 200);
+    const { fileId } = await suite.harness.uploadFile('retry me', 'text/plain');
+    const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
+    await suite.harness.waitForJob(jobId);
 
-    const status = await harness.status(jobId);
+    const status = await suite.harness.status(jobId);
     expect(status.state).toBe('completed');
     expect(status.attempts).toBe(3);
-    expect(receiver.deliveriesFor(jobId)).toHaveLength(3);
+    expect(suite.receiver.deliveriesFor(jobId)).toHaveLength(3);
   });
 
   it('gives up after exactly the declared attempts, having waited the declared backoff', async () => {
-    receiver.answer([], 503);
-    const { fileId } = await harness.uploadFile('never delivered', 'text/plain');
-    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
-    await harness.waitForJob(jobId);
+    suite.receiver.answer([], 503);
+    const { fileId } = await suite.harness.uploadFile('never delivered', 'text/plain');
+    const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
+    await suite.harness.waitForJob(jobId);
 
-    const status = await harness.status(jobId);
+    const status = await suite.harness.status(jobId);
     const maximumAttempts = RETRY_POLICIES.notifyWebhook.maximumAttempts;
     expect(status.state).not.toBe('completed');
     expect(status.attempts).toBe(maximumAttempts);
-    expect(receiver.deliveriesFor(jobId)).toHaveLength(maximumAttempts);
+    expect(suite.receiver.deliveriesFor(jobId)).toHaveLength(maximumAttempts);
     expect(status.error).toContain('answered 503');
 
-    const events = await harness.history(jobId);
+    const events = await suite.harness.history(jobId);
     const scheduled = events.find(
       (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'notifyWebhook',
     );

@@ -1,33 +1,21 @@
 import { createHash } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { verifySignature, DELIVERY_HEADER, SIGNATURE_HEADER } from '../../src/webhooks/signature';
-import { JobsHarness } from '../helpers/jobs-harness';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
+import { useUploadSuite } from '../helpers/jobs-harness';
 import { tinyPng } from '../fixtures/files';
 
 const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
 
 describe('processUpload: the success path', () => {
-  let harness: JobsHarness;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    harness = await JobsHarness.start();
-    receiver = await new WebhookReceiver().start();
-  });
-
-  afterAll(async () => {
-    await receiver?.stop();
-    await harness?.stop();
-  });
+  const suite = useUploadSuite();
 
   it('analyses a text file and reports the result through GET /jobs/:id', async () => {
     const text = 'hello durable world\nsecond line here\nthird';
-    const { fileId } = await harness.uploadFile(text, 'text/plain');
-    const jobId = await harness.startProcessing({ fileId });
-    await harness.waitForJob(jobId);
+    const { fileId } = await suite.harness.uploadFile(text, 'text/plain');
+    const jobId = await suite.harness.startProcessing({ fileId });
+    await suite.harness.waitForJob(jobId);
 
-    const status = await harness.status(jobId);
+    const status = await suite.harness.status(jobId);
     expect(status).toMatchObject({
       jobId,
       type: 'processUpload',
@@ -49,11 +37,11 @@ describe('processUpload: the success path', () => {
 
   it('detects an image from its content, not its declared type, and reads its dimensions', async () => {
     const png = tinyPng(3, 2);
-    const { fileId } = await harness.uploadFile(png, 'application/octet-stream');
-    const jobId = await harness.startProcessing({ fileId });
-    await harness.waitForJob(jobId);
+    const { fileId } = await suite.harness.uploadFile(png, 'application/octet-stream');
+    const jobId = await suite.harness.startProcessing({ fileId });
+    await suite.harness.waitForJob(jobId);
 
-    const { result } = await harness.status(jobId);
+    const { result } = await suite.harness.status(jobId);
     expect(result).toMatchObject({
       sha256: sha256(png),
       declaredContentType: 'application/octet-stream',
@@ -63,11 +51,11 @@ describe('processUpload: the success path', () => {
   });
 
   it('moves progress through fetched 10, analysing 50, notifying 90 and done 100, in that order', async () => {
-    const { fileId } = await harness.uploadFile('progress please', 'text/plain');
-    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
-    await harness.waitForJob(jobId);
+    const { fileId } = await suite.harness.uploadFile('progress please', 'text/plain');
+    const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
+    await suite.harness.waitForJob(jobId);
 
-    const recorded = (await harness.history(jobId))
+    const recorded = (await suite.harness.history(jobId))
       .map((event) => event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.progress)
       .filter((payload) => payload !== undefined && payload !== null)
       .map((payload) => defaultPayloadConverter.fromPayload<{ stage: string; percent: number }>(payload!));
@@ -80,17 +68,17 @@ describe('processUpload: the success path', () => {
   });
 
   it('POSTs the result to notifyUrl exactly once, signed with HMAC-SHA256 over the body', async () => {
-    const before = receiver.received.length;
-    const { fileId, sha256: intakeSha } = await harness.uploadFile('notify me', 'text/plain');
-    const jobId = await harness.startProcessing({ fileId, notifyUrl: receiver.url });
-    await harness.waitForJob(jobId);
+    const before = suite.receiver.received.length;
+    const { fileId, sha256: intakeSha } = await suite.harness.uploadFile('notify me', 'text/plain');
+    const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
+    await suite.harness.waitForJob(jobId);
 
-    const deliveries = receiver.received.slice(before);
+    const deliveries = suite.receiver.received.slice(before);
     expect(deliveries).toHaveLength(1);
     const [delivery] = deliveries;
     expect(
       verifySignature(
-        harness.testApp.services.webhookSecret,
+        suite.harness.testApp.services.webhookSecret,
         delivery!.body,
         delivery!.headers[SIGNATURE_HEADER] as string,
       ),
@@ -104,6 +92,6 @@ describe('processUpload: the success path', () => {
       jobId,
       result: { sha256: intakeSha },
     });
-    expect((await harness.status(jobId)).result).toMatchObject({ notified: { webhook: true } });
+    expect((await suite.harness.status(jobId)).result).toMatchObject({ notified: { webhook: true } });
   });
 });
