@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 
 export interface TextFacts {
@@ -89,47 +90,92 @@ const IMAGE_DIMENSIONS: Record<string, (head: Buffer) => ImageFacts | undefined>
   'image/jpeg': jpegDimensions,
 };
 
-const isWhitespace = (byte: number) => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);
-const isUtf8Continuation = (byte: number) => (byte & 0xc0) === 0x80;
+// Byte classes as lookup tables: the counting loop runs once per byte of every text file.
+const WHITESPACE = new Uint8Array(256);
+for (const byte of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) WHITESPACE[byte] = 1;
+const CONTINUATION = new Uint8Array(256);
+for (let byte = 0x80; byte < 0xc0; byte += 1) CONTINUATION[byte] = 1;
+
+function utf8SequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if ((lead & 0xe0) === 0xc0) return 2;
+  if ((lead & 0xf0) === 0xe0) return 3;
+  if ((lead & 0xf8) === 0xf0) return 4;
+  return 1; // not a lead byte: isUtf8 rejects it
+}
+
+/** How many bytes at the end start a UTF-8 sequence that the next chunk completes. */
+function incompleteTail(data: Buffer): number {
+  for (let back = 1; back <= Math.min(3, data.length); back += 1) {
+    const byte = data[data.length - back]!;
+    if (!CONTINUATION[byte]) return utf8SequenceLength(byte) > back ? back : 0;
+  }
+  return 0;
+}
+
+/** Validates UTF-8 chunk by chunk with the native `isUtf8`, carrying sequences split between chunks. */
+class Utf8Validator {
+  private carry = Buffer.alloc(0);
+  valid = true;
+
+  update(chunk: Buffer): void {
+    if (!this.valid) return;
+    let data = chunk;
+    if (this.carry.length > 0) {
+      const missing = utf8SequenceLength(this.carry[0]!) - this.carry.length;
+      if (chunk.length < missing) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return;
+      }
+      this.valid = isUtf8(Buffer.concat([this.carry, chunk.subarray(0, missing)]));
+      data = chunk.subarray(missing);
+    }
+    const tail = incompleteTail(data);
+    this.valid &&= isUtf8(data.subarray(0, data.length - tail));
+    this.carry = Buffer.from(data.subarray(data.length - tail));
+  }
+
+  finish(): boolean {
+    return this.valid && this.carry.length === 0;
+  }
+}
 
 /** Counts text facts chunk by chunk, and notices when the content cannot be UTF-8 text. */
 class TextCounter {
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly utf8 = new Utf8Validator();
   lines = 0;
   words = 0;
   characters = 0;
   isText = true;
-  private inWord = false;
+  private previousWasSpace = 1;
   private lastByte = 0x0a;
 
   update(chunk: Buffer): void {
-    if (!this.isText) return;
-    try {
-      this.decoder.decode(chunk, { stream: true });
-    } catch {
+    if (!this.isText || chunk.length === 0) return;
+    this.utf8.update(chunk);
+    if (!this.utf8.valid || chunk.indexOf(0) !== -1) {
       this.isText = false;
       return;
     }
-    for (const byte of chunk) {
-      if (byte === 0) {
-        this.isText = false;
-        return;
-      }
-      if (!isUtf8Continuation(byte)) this.characters += 1;
-      if (byte === 0x0a) this.lines += 1;
-      const space = isWhitespace(byte);
-      if (!space && !this.inWord) this.words += 1;
-      this.inWord = !space;
-      this.lastByte = byte;
+    let continuations = 0;
+    let words = 0;
+    let previousWasSpace = this.previousWasSpace;
+    for (let index = 0; index < chunk.length; index += 1) {
+      const byte = chunk[index]!;
+      const space = WHITESPACE[byte]!;
+      continuations += CONTINUATION[byte]!;
+      words += previousWasSpace & (space ^ 1);
+      previousWasSpace = space;
     }
+    for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) this.lines += 1;
+    this.previousWasSpace = previousWasSpace;
+    this.words += words;
+    this.characters += chunk.length - continuations;
+    this.lastByte = chunk[chunk.length - 1]!;
   }
 
   finish(): void {
-    try {
-      this.decoder.decode();
-    } catch {
-      this.isText = false;
-    }
+    if (!this.utf8.finish()) this.isText = false;
     if (this.lastByte !== 0x0a) this.lines += 1;
   }
 }

@@ -36,6 +36,18 @@ describe('ContentAnalyser', () => {
     expect(result.facts).toEqual({ kind: 'text', lines: 3, words: 8, characters: 51 });
   });
 
+  it('reads multi-byte characters split across chunks of any size, and rejects a truncated one', () => {
+    const text = 'emoji 😀 and 日本語\n';
+    for (const chunkSize of [1, 2, 5, 4096]) {
+      expect(analyse(text, chunkSize)).toMatchObject({
+        mimeType: 'text/plain',
+        facts: { words: 4, characters: [...text].length },
+      });
+    }
+    const truncated = Buffer.from('cut 😀', 'utf8').subarray(0, -1);
+    expect(analyse(truncated, 1).mimeType).toBe('application/octet-stream');
+  });
+
   it('counts a trailing newline as ending the last line, not starting another', () => {
     expect(analyse('one\ntwo\n').facts).toMatchObject({ lines: 2, words: 2 });
   });
