@@ -104,7 +104,8 @@ export function describeFailure(failure: Failure): string {
   let innermost = failure;
   while (innermost.cause) innermost = innermost.cause;
   const outer = failure.message ?? 'failed';
-  return innermost === failure || !innermost.message ? outer : `${outer}: ${innermost.message}`;
+  if (innermost === failure || !innermost.message || outer.includes(innermost.message)) return outer;
+  return `${outer}: ${innermost.message}`;
 }
 
 function closingFailure(events: HistoryEvent[]): string | null {
