@@ -97,4 +97,9 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX dead_letters_newest ON dead_letters (failed_at DESC, id DESC);
       CREATE INDEX dead_letters_by_type ON dead_letters (job_type, failed_at DESC, id DESC);`,
   },
+  {
+    version: 7,
+    name: 'dead-letter redrive claims expire',
+    sql: `ALTER TABLE dead_letters ADD COLUMN claimed_at TEXT;`,
+  },
 ];

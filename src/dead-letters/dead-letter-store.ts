@@ -54,6 +54,7 @@ interface DeadLetterRow {
   attempts: string;
   job_started_at: string | null;
   failed_at: string;
+  claimed_at: string | null;
   status: DeadLetterStatus;
   redriven_job_id: string | null;
   redriven_at: string | null;
@@ -98,6 +99,17 @@ function decodeCursor(cursor: string): [string, string] {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Longer than any redrive takes (it only starts a workflow); shorter than a person's patience. */
+export const CLAIM_EXPIRY_MS = 5 * 60 * 1000;
+
+// Pending, or claimed by a redrive that never finished. Redrive job ids derive from the entry, so
+// taking over an expired claim cannot start a second job.
+const CLAIMABLE = `(status = 'pending' OR (status = 'redriving' AND claimed_at < ?))`;
+
+function expiredClaimCutoff(now: Date): string {
+  return new Date(now.getTime() - CLAIM_EXPIRY_MS).toISOString();
+}
 
 /** The dead-letter queue: durable in the service's database, shared by every API and worker process. */
 export class DeadLetterStore {
@@ -190,27 +202,33 @@ export class DeadLetterStore {
 
   /**
    * Takes the entry for a redrive. Only one caller can hold it: a concurrent or repeated redrive
-   * gets `false`.
+   * gets `false`. A claim left by a process that died mid-redrive expires after CLAIM_EXPIRY_MS.
    */
-  claimForRedrive(id: string): boolean {
+  claimForRedrive(id: string, now: Date = new Date()): boolean {
     return (
       this.db
-        .prepare(`UPDATE dead_letters SET status = 'redriving' WHERE id = ? AND status = 'pending'`)
-        .run(id).changes === 1
+        .prepare(`UPDATE dead_letters SET status = 'redriving', claimed_at = ? WHERE id = ? AND ${CLAIMABLE}`)
+        .run(now.toISOString(), id, expiredClaimCutoff(now)).changes === 1
     );
   }
 
   /** Claims up to `limit` pending entries at once, oldest first, for a bulk redrive. */
-  claimBatchForRedrive(options: { jobType?: string; limit: number }): DeadLetter[] {
+  claimBatchForRedrive(options: { jobType?: string; limit: number }, now: Date = new Date()): DeadLetter[] {
     const claim = this.db.transaction(() => {
       const rows = this.db
         .prepare(
-          `SELECT * FROM dead_letters WHERE status = 'pending' ${options.jobType ? 'AND job_type = ?' : ''}
+          `SELECT * FROM dead_letters WHERE ${CLAIMABLE} ${options.jobType ? 'AND job_type = ?' : ''}
            ORDER BY failed_at ASC, id ASC LIMIT ?`,
         )
-        .all(...(options.jobType ? [options.jobType] : []), options.limit) as DeadLetterRow[];
-      const mark = this.db.prepare(`UPDATE dead_letters SET status = 'redriving' WHERE id = ?`);
-      for (const row of rows) mark.run(row.id);
+        .all(
+          expiredClaimCutoff(now),
+          ...(options.jobType ? [options.jobType] : []),
+          options.limit,
+        ) as DeadLetterRow[];
+      const mark = this.db.prepare(
+        `UPDATE dead_letters SET status = 'redriving', claimed_at = ? WHERE id = ?`,
+      );
+      for (const row of rows) mark.run(now.toISOString(), row.id);
       return rows.map((row) => fromRow({ ...row, status: 'redriving' }));
     });
     return claim.immediate();
