@@ -42,13 +42,21 @@ async function main(): Promise<void> {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal, 0));
   void temporal.exited.then(() => shutdown('Temporal dev server exited', 1));
+  // Last resort for an exit that skipped shutdown: never leave the dev server running on its own.
+  process.once('exit', () => temporal.child.kill('SIGKILL'));
 
   const workerDone = runWorkerUntilStopped(config, logger.child({ part: 'worker' }), stopWorker.signal).catch(
     (error) => logger.error({ err: error }, 'worker crashed'),
   );
-  running.mailCapture = await startMailCapture(config, logger.child({ part: 'mail' }));
-  const devMailbox = running.mailCapture && new CapturedMailbox(running.mailCapture.directory);
-  running.api = await startApi(config, logger.child({ part: 'api' }), { devMailbox });
+  let devMailbox: CapturedMailbox | undefined;
+  try {
+    running.mailCapture = await startMailCapture(config, logger.child({ part: 'mail' }));
+    devMailbox = running.mailCapture && new CapturedMailbox(running.mailCapture.directory);
+    running.api = await startApi(config, logger.child({ part: 'api' }), { devMailbox });
+  } catch (error) {
+    logger.error({ err: error }, 'could not start');
+    return shutdown('start-up failed', 1);
+  }
   logger.info(
     {
       api: `http://localhost:${config.port}`,
