@@ -54,6 +54,19 @@ const DEFAULT_TIMEOUT_MS = 3_000;
 
 const TaskQueueType = temporal.api.enums.v1.TaskQueueType;
 
+/**
+ * Like Promise.all, but waits for every call to finish before failing: no call outlives the
+ * request that made it (each carries the report's deadline, so this does not wait longer).
+ */
+async function settleAll<T extends readonly unknown[]>(
+  promises: readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 function emptyCounts(): JobTypeCounts {
   return { queued: 0, running: 0, completed: 0, failed: 0, deadLettered: 0, cancelled: 0 };
 }
@@ -70,7 +83,7 @@ function groupStatus(groupValues: unknown[]): string {
 
 async function countsFor(client: Client, jobType: JobType): Promise<JobTypeCounts> {
   const ofType = `WorkflowType = "${jobType}"`;
-  const [byStatus, deadLettered, queued] = await Promise.all([
+  const [byStatus, deadLettered, queued] = await settleAll([
     client.workflow.count(`${ofType} GROUP BY ExecutionStatus`),
     client.workflow.count(`${ofType} AND ExecutionStatus = "Failed" AND JobState = "dead_lettered"`),
     client.workflow.count(`${ofType} AND ExecutionStatus = "Running" AND JobState = "queued"`),
@@ -147,8 +160,8 @@ export async function jobsHealth(client: Client, options: JobsHealthOptions = {}
     const [counts, workflow, activity] = await client.withDeadline(
       Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       () =>
-        Promise.all([
-          Promise.all(JOB_TYPES.map((jobType) => countsFor(client, jobType))),
+        settleAll([
+          settleAll(JOB_TYPES.map((jobType) => countsFor(client, jobType))),
           queueHealth(client, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW),
           queueHealth(client, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY),
         ]),
