@@ -3,6 +3,7 @@
 // watching one job cost one poll per interval.
 import type { JobStatus } from '../jobs/job-status';
 import type { JobState } from '../contracts';
+import { eventStreamsOpen, jobWatchersActive } from './metrics';
 
 export type StatusReader = (jobId: string) => Promise<JobStatus | undefined>;
 
@@ -88,7 +89,9 @@ export class JobWatcher {
     private readonly read: StatusReader,
     private readonly intervalMs: number,
     private readonly onIdle: (watcher: JobWatcher) => void,
-  ) {}
+  ) {
+    jobWatchersActive.inc();
+  }
 
   get listenerCount(): number {
     return this.listeners.size;
@@ -120,7 +123,9 @@ export class JobWatcher {
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
+    jobWatchersActive.dec();
     clearTimeout(this.timer);
     this.timer = undefined;
     this.onIdle(this);
@@ -188,6 +193,8 @@ export interface JobEventStream {
   stream: AsyncIterable<string>;
 }
 
+const UNREAD_STREAM_GRACE_MS = 5_000;
+
 export class JobEventHub {
   private readonly watchers = new Map<string, JobWatcher>();
   private readonly closers = new Set<() => void>();
@@ -229,6 +236,10 @@ export class JobEventHub {
       if (watcher.listenerCount === 0) watcher.stop();
       return { first, alreadyFinished: true, stream: (async function* () {})() };
     }
+    // A stream that is never read (the client left first) must not leave its watcher behind.
+    setTimeout(() => {
+      if (watcher.listenerCount === 0) watcher.stop();
+    }, UNREAD_STREAM_GRACE_MS).unref();
     return { first, alreadyFinished: false, stream: this.follow(jobId, first, seen) };
   }
 
@@ -239,61 +250,120 @@ export class JobEventHub {
     for (const watcher of [...this.watchers.values()]) watcher.stop();
   }
 
-  private async *follow(jobId: string, first: JobEvent, seen: number): AsyncGenerator<string> {
+  private follow(jobId: string, first: JobEvent, seen: number): AsyncIterableIterator<string> {
     // Taken now, not when the stream was opened: the watcher then may have stopped since.
     const watcher = first.final ? undefined : this.watcherFor(jobId);
-    const queue: JobEvent[] = [];
-    let wake: (() => void) | undefined;
-    // A stream set up while the server was closing ends after its first event.
-    let closed = this.closed;
-    const notify = () => {
-      wake?.();
-      wake = undefined;
-    };
-    const close = () => {
-      closed = true;
-      notify();
-    };
-    const stopListening = !watcher
-      ? () => undefined
-      : watcher.listen((event) => {
-          queue.push(event);
-          notify();
-        });
-    this.closers.add(close);
-    let lastSent = seen;
-    try {
-      yield `retry: ${Math.max(1_000, this.intervalMs)}\n\n`;
-      // The watcher may have moved on while this stream was being set up: start from its latest.
-      const start = watcher?.latestEvent ?? first;
-      if (start.id > lastSent) {
-        lastSent = start.id;
-        yield formatEvent(start);
-        if (start.final) return;
-      }
-      while (!closed) {
-        const event = queue.shift();
-        if (event) {
-          if (event.id <= lastSent) continue;
-          lastSent = event.id;
-          yield formatEvent(event);
-          if (event.final) return;
-          continue;
-        }
-        const keepAlive = new Promise<'keep-alive'>((resolve) => {
-          const timer = setTimeout(() => resolve('keep-alive'), this.keepAliveMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve('keep-alive');
-          };
-        });
-        const pending = queue.length;
-        await keepAlive;
-        if (!closed && queue.length === pending) yield ': keep-alive\n\n';
-      }
-    } finally {
-      this.closers.delete(close);
-      stopListening();
+    let close: (() => void) | undefined;
+    const stream = new EventStream({
+      watcher,
+      first,
+      seen,
+      retryMs: Math.max(1_000, this.intervalMs),
+      keepAliveMs: this.keepAliveMs,
+      onEnd: () => {
+        if (close) this.closers.delete(close);
+      },
+    });
+    if (!stream.ended) {
+      close = () => stream.end();
+      this.closers.add(close);
+      // A stream set up while the server was closing ends after its first event.
+      if (this.closed) stream.end();
     }
+    return stream;
+  }
+}
+
+interface EventStreamOptions {
+  watcher: JobWatcher | undefined;
+  first: JobEvent;
+  seen: number;
+  retryMs: number;
+  keepAliveMs: number;
+  onEnd: () => void;
+}
+
+/**
+ * One client's stream, as an async iterator whose `return()` (the client went away) takes effect
+ * at once: an async generator would only notice at its next `yield`, keeping the watcher polling.
+ */
+class EventStream implements AsyncIterableIterator<string> {
+  private readonly pending: string[] = [];
+  private waiting?: (result: IteratorResult<string>) => void;
+  private finished = false;
+  private lastSent: number;
+  private stopListening: () => void = () => undefined;
+  private keepAlive?: NodeJS.Timeout;
+
+  constructor(private readonly options: EventStreamOptions) {
+    eventStreamsOpen.inc();
+    this.lastSent = options.seen;
+    this.push(`retry: ${options.retryMs}\n\n`);
+    // The watcher may have moved on while this stream was being set up: start from its latest.
+    this.consider(options.watcher?.latestEvent ?? options.first);
+    if (this.finished) return;
+    if (options.watcher) this.stopListening = options.watcher.listen((event) => this.consider(event));
+    this.keepAlive = setInterval(() => this.push(': keep-alive\n\n'), options.keepAliveMs);
+    this.keepAlive.unref();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<string> {
+    return this;
+  }
+
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  next(): Promise<IteratorResult<string>> {
+    const chunk = this.pending.shift();
+    if (chunk !== undefined) return Promise.resolve({ value: chunk, done: false });
+    if (this.finished) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** The client went away: stop at once, drop what was not sent. */
+  return(): Promise<IteratorResult<string>> {
+    this.pending.length = 0;
+    this.end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** Ends the stream after what is already queued. */
+  end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.cleanUp();
+    if (this.pending.length === 0) this.resolveWaiting({ value: undefined, done: true });
+  }
+
+  private consider(event: JobEvent): void {
+    if (this.finished || event.id <= this.lastSent) return;
+    this.lastSent = event.id;
+    this.push(formatEvent(event));
+    if (event.final) this.end();
+  }
+
+  private push(chunk: string): void {
+    if (this.finished) return;
+    if (this.waiting) this.resolveWaiting({ value: chunk, done: false });
+    else this.pending.push(chunk);
+  }
+
+  private resolveWaiting(result: IteratorResult<string>): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.(result);
+  }
+
+  private cleaned = false;
+
+  private cleanUp(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    clearInterval(this.keepAlive);
+    this.stopListening();
+    eventStreamsOpen.dec();
+    this.options.onEnd();
   }
 }

@@ -55,3 +55,15 @@ export const workerMetricsUp = new Gauge({
   help: "1 when the worker's Temporal SDK metrics could be read for this scrape, 0 when not; absent when no worker metrics address is configured",
   registers: [],
 });
+
+export const eventStreamsOpen = new Gauge({
+  name: 'durable_jobs_event_streams_open',
+  help: 'Job event streams (GET /jobs/:jobId/events) open now',
+  registers: [metricsRegistry],
+});
+
+export const jobWatchersActive = new Gauge({
+  name: 'durable_jobs_job_watchers',
+  help: 'Jobs being polled for their event streams now (one watcher per job, however many clients)',
+  registers: [metricsRegistry],
+});

@@ -81,6 +81,43 @@ describe('monitoring over HTTP: job event stream and /metrics', () => {
     await started.terminate('test done');
   });
 
+  it('stops watching a job when its only client goes away', async () => {
+    const gauge = async (name: string) => {
+      const response = await harness.app.inject({ method: 'GET', url: '/metrics' });
+      return sampleValue(parseExposition(response.body), name) ?? 0;
+    };
+    const started = await harness.env.client.workflow.start('processUpload', {
+      taskQueue: 'nobody-polls-here',
+      workflowId: `upload-left-${Date.now()}`,
+      args: [{ fileId: 'x', sha256: 'x', size: 1, contentType: 'text/plain' }],
+    });
+    const streamsBefore = await gauge('durable_jobs_event_streams_open');
+    const watchersBefore = await gauge('durable_jobs_job_watchers');
+    const request = http.get(`${baseUrl}/jobs/${started.workflowId}/events`);
+    const firstChunk = await new Promise<string>((resolve, reject) => {
+      request.on('response', (response) =>
+        response.once('data', (chunk: Buffer) => resolve(chunk.toString())),
+      );
+      request.on('error', reject);
+    });
+    expect(firstChunk).toContain('retry:');
+    expect(await gauge('durable_jobs_event_streams_open')).toBe(streamsBefore + 1);
+    expect(await gauge('durable_jobs_job_watchers')).toBe(watchersBefore + 1);
+
+    request.destroy();
+    let streams = -1;
+    let watchers = -1;
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      streams = await gauge('durable_jobs_event_streams_open');
+      watchers = await gauge('durable_jobs_job_watchers');
+      if (streams === streamsBefore && watchers === watchersBefore) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(streams).toBe(streamsBefore);
+    expect(watchers).toBe(watchersBefore);
+    await started.terminate('test done');
+  });
+
   it('/metrics parses as Prometheus text and counts requests by route pattern, status and jobs started', async () => {
     const { fileId } = await harness.uploadFile('count me', 'text/plain');
     const jobId = await harness.startProcessing({ fileId });
