@@ -29,6 +29,8 @@ export interface Config {
   smtpUrl: string | undefined;
   devSmtpPort: number;
   mailFrom: string;
+  /** host:port of the worker's Temporal SDK Prometheus exporter; /metrics appends its series. */
+  workerMetricsAddress: string | undefined;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -143,5 +145,9 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: readSmtpUrl(env, 'SMTP_URL'),
     devSmtpPort: readPort(env, 'DEV_SMTP_PORT', 2525),
     mailFrom: readMailFrom(env, 'MAIL_FROM', 'durable-jobs <no-reply@durable-jobs.local>'),
+    workerMetricsAddress:
+      env.WORKER_METRICS_ADDRESS === undefined || env.WORKER_METRICS_ADDRESS === ''
+        ? undefined
+        : readHostPort(env, 'WORKER_METRICS_ADDRESS', ''),
   };
 }

@@ -1,5 +1,6 @@
 // `npm start`: the whole service in one process tree — Temporal dev server (child process),
 // worker and HTTP API — stopped together by Ctrl-C.
+import net from 'node:net';
 import path from 'node:path';
 import { startApi, type RunningApi } from './api/server';
 import { loadConfig, type Config } from './config';
@@ -20,8 +21,22 @@ async function startMailCapture(config: Config, logger: Logger): Promise<Running
   });
 }
 
+/** A loopback port nothing listens on right now, for the worker's metrics exporter. */
+async function freeLoopbackPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // Worker and API share this process: the API's /metrics includes the worker's SDK metrics.
+  const config: Config = {
+    ...loaded,
+    workerMetricsAddress: loaded.workerMetricsAddress ?? `127.0.0.1:${await freeLoopbackPort()}`,
+  };
   const logger = createLogger('durable-jobs', config.logLevel);
   const temporal = startDevServer(config, logger.child({ part: 'temporal' }));
   const stopWorker = new AbortController();

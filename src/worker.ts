@@ -97,7 +97,7 @@ export async function runWorkerUntilStopped(
   logger: Logger,
   stop: AbortSignal,
 ): Promise<void> {
-  installWorkerRuntime(logger);
+  installWorkerRuntime(logger, config.workerMetricsAddress);
   const workflowBundle = await bundleJobWorkflows();
   const client = createTemporalClient(config);
   const services = openServices(config);

@@ -2,16 +2,23 @@ import type { Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { failedSteps } from '../dead-letters/attempt-history';
 import type { DeadLetterStore, NewDeadLetter } from '../dead-letters/dead-letter-store';
+import type { Logger } from '../logger';
+import { activityLogger } from './job-log';
 
 export interface DeadLetterActivityDependencies {
   temporal: Client;
   deadLetters: DeadLetterStore;
+  logger?: Logger;
 }
 
 /** What the workflow knows of the failure; the attempt history is read from Temporal. */
 export type DeadLetterRequest = Omit<NewDeadLetter, 'attempts' | 'jobStartedAt'>;
 
-export function createDeadLetterActivities({ temporal, deadLetters }: DeadLetterActivityDependencies) {
+export function createDeadLetterActivities({
+  temporal,
+  deadLetters,
+  logger,
+}: DeadLetterActivityDependencies) {
   return {
     /**
      * The compensating step's record. Reads the attempt history from the job's own Temporal
@@ -25,6 +32,16 @@ export function createDeadLetterActivities({ temporal, deadLetters }: DeadLetter
         attempts: failedSteps(events),
         jobStartedAt: optionalTsToDate(events[0]?.eventTime)?.toISOString() ?? null,
       });
+      activityLogger(logger).warn(
+        {
+          deadLetterId: entry.id,
+          jobType: request.jobType,
+          failedStep: request.failedStep,
+          errorType: request.errorType,
+          error: request.errorMessage,
+        },
+        'job dead-lettered',
+      );
       return { deadLetterId: entry.id };
     },
   };

@@ -8,11 +8,14 @@ import { messageIdFor } from '../email/message-id';
 import { classifySmtpError } from '../email/smtp-errors';
 import { EmailRequestError } from '../email/template-params';
 import { renderEmailRequest } from '../email/templates';
+import type { Logger } from '../logger';
+import { activityLogger } from './job-log';
 
 export interface EmailActivityDependencies {
   mailFrom: string;
   /** Called once, on the first delivery. */
   createTransport(): SmtpTransporter;
+  logger?: Logger;
 }
 
 function addressOf(address: string | { address: string }): string {
@@ -52,9 +55,15 @@ export function createEmailActivities(dependencies: EmailActivityDependencies): 
           html: email.html,
           messageId,
         });
+        activityLogger(dependencies.logger).info({ messageId, response: sent.response }, 'e-mail delivered');
         return { messageId, accepted: sent.accepted.map(addressOf), response: sent.response };
       } catch (error) {
-        throw classifySmtpError(error);
+        const failure = classifySmtpError(error);
+        activityLogger(dependencies.logger).warn(
+          { messageId, errorType: failure.type, nonRetryable: failure.nonRetryable, reason: failure.message },
+          'e-mail not delivered',
+        );
+        throw failure;
       }
     },
   };

@@ -18,6 +18,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createEmailActivities({
       mailFrom: config.mailFrom,
       createTransport: () => createSmtpTransport(config),
+      logger: dependencies.logger,
     }),
     ...createDeadLetterActivities(dependencies),
   };

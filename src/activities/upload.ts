@@ -5,6 +5,8 @@ import { ErrorType, type StepHeartbeat } from '../contracts';
 import type { Database } from '../db/database';
 import { ContentAnalyser, UnreadableContentError, type ContentAnalysis } from '../files/content-analysis';
 import type { FileStore } from '../files/file-store';
+import type { Logger } from '../logger';
+import { activityLogger } from './job-log';
 import { SideEffectLedger } from '../jobs/side-effects';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from '../webhooks/signature';
 
@@ -12,6 +14,7 @@ export interface UploadActivityDependencies {
   db: Database;
   files: FileStore;
   webhookSecret: string;
+  logger?: Logger;
 }
 
 export interface OpenedFile {
@@ -48,7 +51,7 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-export function createUploadActivities({ db, files, webhookSecret }: UploadActivityDependencies) {
+export function createUploadActivities({ db, files, webhookSecret, logger }: UploadActivityDependencies) {
   const ledger = new SideEffectLedger(db);
 
   function saveAnalysis(fileId: string, jobId: string, analysis: ContentAnalysis): void {
@@ -101,13 +104,16 @@ export function createUploadActivities({ db, files, webhookSecret }: UploadActiv
         }
         throw error;
       }
+      const log = activityLogger(logger);
       if (analysis.sha256 !== expectedSha256) {
+        log.warn({ fileId, sha256: analysis.sha256, expectedSha256 }, 'checksum mismatch');
         throw ApplicationFailure.nonRetryable(
           `Checksum mismatch: stored file has sha256 ${analysis.sha256}, intake recorded ${expectedSha256}`,
           ErrorType.checksumMismatch,
         );
       }
       saveAnalysis(fileId, jobId, analysis);
+      log.info({ fileId, size: analysis.size, mimeType: analysis.mimeType }, 'file analysed');
       return analysis;
     },
 
@@ -117,12 +123,17 @@ export function createUploadActivities({ db, files, webhookSecret }: UploadActiv
         `INSERT INTO file_analyses (file_id, job_id, status, analysis, updated_at) VALUES (?, ?, 'incomplete', NULL, ?)
          ON CONFLICT (file_id, job_id) DO UPDATE SET status = 'incomplete', updated_at = excluded.updated_at`,
       ).run(fileId, jobId, new Date().toISOString());
+      activityLogger(logger).warn({ fileId }, 'upload marked incomplete (compensation)');
     },
 
     /** POSTs the signed result once per job, however often the activity is retried. */
     async notifyWebhook({ jobId, url, payload }: WebhookInput): Promise<WebhookOutcome> {
       const ledgerKey = `webhook:${jobId}`;
-      if (ledger.isDone(ledgerKey)) return { status: null, alreadyDelivered: true };
+      const log = activityLogger(logger);
+      if (ledger.isDone(ledgerKey)) {
+        log.info({ url }, 'webhook already delivered by an earlier attempt');
+        return { status: null, alreadyDelivered: true };
+      }
       const body = JSON.stringify(payload);
       let response: Response;
       try {
@@ -140,6 +151,7 @@ export function createUploadActivities({ db, files, webhookSecret }: UploadActiv
           ]),
         });
       } catch (error) {
+        log.warn({ url, reason: (error as Error).message }, 'webhook unreachable');
         throw ApplicationFailure.retryable(
           `Webhook ${url} unreachable: ${(error as Error).message}`,
           'WebhookUnreachable',
@@ -148,9 +160,11 @@ export function createUploadActivities({ db, files, webhookSecret }: UploadActiv
       await response.body?.cancel();
       if (response.ok) {
         ledger.markDone(ledgerKey, jobId, 'webhook', String(response.status));
+        log.info({ url, status: response.status }, 'webhook delivered');
         return { status: response.status, alreadyDelivered: false };
       }
       const message = `Webhook ${url} answered ${response.status}`;
+      log.warn({ url, status: response.status, retryable: isRetryableStatus(response.status) }, message);
       if (isRetryableStatus(response.status)) throw ApplicationFailure.retryable(message, 'WebhookFailed');
       throw ApplicationFailure.nonRetryable(message, ErrorType.webhookRejected);
     },

@@ -20,6 +20,8 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { signupRoutes } from './routes/signup';
 import { uploadRoutes } from './routes/upload';
+import { observeRequest } from '../monitoring/metrics';
+import { createMonitoring } from '../monitoring/routes';
 
 export interface ApiDependencies {
   config: Config;
@@ -61,5 +63,19 @@ export function apiRoutes({
 }
 
 export function buildApp(dependencies: ApiDependencies): FastifyInstance {
-  return createFastifyApp(apiRoutes(dependencies), { logger: dependencies.logger });
+  const { config, temporal } = dependencies;
+  // Monitoring (/health/jobs, /metrics, /jobs/:jobId/events) owns event streams that must end
+  // before the server can close.
+  const monitoring = createMonitoring({
+    temporal,
+    temporalAddress: config.temporalAddress,
+    webUiBaseUrl: config.temporalUiUrl,
+    workerMetricsAddress: config.workerMetricsAddress,
+  });
+  const app = createFastifyApp([...apiRoutes(dependencies), ...monitoring.routes], {
+    logger: dependencies.logger,
+    onRequestAnswered: observeRequest,
+  });
+  app.addHook('preClose', async () => monitoring.close());
+  return app;
 }

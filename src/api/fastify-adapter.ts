@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -75,6 +76,7 @@ function toRouteRequest(request: FastifyRequest, streamBody: boolean): RouteRequ
 function send(reply: FastifyReply, response: RouteResponse): FastifyReply {
   if (response.headers) reply.headers(response.headers);
   reply.code(response.status);
+  if (response.stream) return reply.send(Readable.from(response.stream, { objectMode: false }));
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }
 
@@ -92,6 +94,16 @@ export interface FastifyAdapterOptions {
   logger: Logger;
   /** Largest JSON body accepted; stream routes enforce their own limits. */
   bodyLimitBytes?: number;
+  /** Told about every answered request, with the route pattern (not the raw URL); for metrics. */
+  onRequestAnswered?: (sample: AnsweredRequest) => void;
+}
+
+export interface AnsweredRequest {
+  method: string;
+  /** The route pattern, `/jobs/:jobId`; `unmatched` when no route matched. */
+  route: string;
+  status: number;
+  durationSeconds: number;
 }
 
 export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdapterOptions): FastifyInstance {
@@ -100,6 +112,26 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
   });
+
+  // Log lines about a job's request carry its id (the workflow id is the job id).
+  app.addHook('onRequest', async (request, reply) => {
+    const jobId = (request.params as Record<string, string> | undefined)?.jobId;
+    if (!jobId) return;
+    const log = request.log.child({ jobId, workflowId: jobId });
+    request.log = log;
+    (reply as { log: typeof log }).log = log;
+  });
+  const onRequestAnswered = options.onRequestAnswered;
+  if (onRequestAnswered) {
+    app.addHook('onResponse', async (request, reply) => {
+      onRequestAnswered({
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        durationSeconds: reply.elapsedTime / 1000,
+      });
+    });
+  }
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const httpError = toHttpError(error);

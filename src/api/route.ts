@@ -26,6 +26,11 @@ export interface RouteResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * A streamed body (Server-Sent Events), written chunk by chunk as it is produced; used instead
+   * of `body`. Adapters end the iteration (`return()`) when the client goes away.
+   */
+  stream?: AsyncIterable<string>;
 }
 
 export interface RouteDefinition<Body = unknown> {

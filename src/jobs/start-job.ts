@@ -11,6 +11,7 @@ import {
 } from '../contracts';
 import { isTemporalConnectionFailure, temporalUnavailable } from '../api/errors';
 import { describeConnectionError } from '../temporal/client';
+import { countJobStart } from '../monitoring/metrics';
 
 export interface StartedJob {
   jobId: string;
@@ -61,9 +62,13 @@ export async function startJob(
         memo: { [PROGRESS_MEMO_KEY]: { stage: 'queued', percent: 0 } },
       }),
     );
+    countJobStart(jobType, true);
     return { jobId, created: true };
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { jobId, created: false };
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      countJobStart(jobType, false);
+      return { jobId, created: false };
+    }
     if (isTemporalConnectionFailure(error)) throw temporalUnavailable(describeConnectionError(error));
     throw error;
   }

@@ -27,7 +27,7 @@ export function temporalLoggerFor(logger: Logger): TemporalLogger {
  * Routes the SDK's logs, native core included, into our logger. The core client's per-poll retry
  * warnings are silenced: the worker reports lost and regained connectivity once, in plain words.
  */
-export function installWorkerRuntime(logger: Logger): void {
+export function installWorkerRuntime(logger: Logger, metricsAddress?: string): void {
   Runtime.install({
     logger: temporalLoggerFor(logger),
     telemetryOptions: {
@@ -35,6 +35,9 @@ export function installWorkerRuntime(logger: Logger): void {
         filter: 'ERROR,temporalio_sdk_core=WARN,temporalio_client=ERROR,temporalio_common=WARN',
         forward: {},
       },
+      // The SDK's own metrics (task latencies, slots, poll results) on http://ADDRESS/metrics.
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
     },
   });
+  if (metricsAddress) logger.info({ metrics: `http://${metricsAddress}/metrics` }, 'worker metrics exported');
 }

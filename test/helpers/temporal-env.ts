@@ -23,11 +23,13 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
+/** The real dev server (in memory); with `uiPort`, its Web UI too. */
+export function createLocalEnv(options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: executable(binaryPaths.cli),
       searchAttributes: [...SEARCH_ATTRIBUTES],
+      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
     },
   });
 }
