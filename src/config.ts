@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { hasUrlProtocol, isHttpUrl } from './urls';
 
 export class ConfigError extends Error {
   constructor(
@@ -75,12 +76,7 @@ function readHostPort(env: Env, name: string, fallback: string): string {
 
 function readUrl(env: Env, name: string, fallback: string): string {
   const value = readString(env, name, fallback);
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
-  } catch {
-    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
-  }
+  if (!isHttpUrl(value)) throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
   return value.replace(/\/+$/, '');
 }
 
@@ -103,12 +99,7 @@ function readSmtpUrl(env: Env, name: string): string | undefined {
 }
 
 function isSmtpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
+  return hasUrlProtocol(value, ['smtp:', 'smtps:']) && new URL(value).hostname !== '';
 }
 
 const EMAIL_ADDRESS = /^[^\s@<>]+@[^\s@<>]+$/;

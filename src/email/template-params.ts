@@ -1,6 +1,7 @@
 // Declarative parameter specs for templates. The same check runs in the HTTP route (so bad input is
 // a 400 before any job starts) and in the render activity (so a job started any other way fails
 // with a TemplateError instead of sending a broken message).
+import { isHttpUrl } from '../urls';
 
 export type ParamSpec =
   | { kind: 'text'; required: boolean; maxLength: number }
@@ -58,12 +59,7 @@ function checkText(field: string, value: unknown, maxLength: number): string {
 
 function checkUrl(field: string, value: unknown): string {
   const candidate = checkText(field, value, 2000);
-  try {
-    const parsed = new URL(candidate);
-    if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return candidate;
-  } catch {
-    // reported below
-  }
+  if (isHttpUrl(candidate)) return candidate;
   throw new EmailRequestError(field, `'${field}' must be an http(s) URL`);
 }
 

@@ -1,6 +1,8 @@
 import type { JobType, ProcessUploadInput } from '../contracts';
 import { badRequest, notFound } from '../api/errors';
+import { isEmailAddress } from '../email/address';
 import type { SendEmailInput } from '../email/contracts';
+import { isHttpUrl } from '../urls';
 import { EmailRequestError } from '../email/template-params';
 import { validateEmailRequest } from '../email/templates';
 import type { FileStore } from '../files/file-store';
@@ -12,33 +14,21 @@ export interface UploadRequest {
   notifyEmail?: string;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 function optionalString(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw badRequest(`Invalid input: '${field}' must be a string`, { field });
   return value;
 }
 
-function checkHttpUrl(value: string, field: string): void {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw badRequest(`Invalid input: '${field}' must be an http(s) URL`, { field });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw badRequest(`Invalid input: '${field}' must be an http(s) URL`, { field });
-  }
-}
-
 export function parseUploadRequest(raw: Record<string, unknown>): UploadRequest {
   const fileId = optionalString(raw.fileId, 'fileId');
   if (!fileId) throw badRequest("Invalid input: 'fileId' is required", { field: 'fileId' });
   const notifyUrl = optionalString(raw.notifyUrl, 'notifyUrl');
-  if (notifyUrl) checkHttpUrl(notifyUrl, 'notifyUrl');
+  if (notifyUrl && !isHttpUrl(notifyUrl)) {
+    throw badRequest("Invalid input: 'notifyUrl' must be an http(s) URL", { field: 'notifyUrl' });
+  }
   const notifyEmail = optionalString(raw.notifyEmail, 'notifyEmail');
-  if (notifyEmail && !EMAIL_PATTERN.test(notifyEmail)) {
+  if (notifyEmail && !isEmailAddress(notifyEmail)) {
     throw badRequest("Invalid input: 'notifyEmail' must be an e-mail address", { field: 'notifyEmail' });
   }
   return { fileId, ...(notifyUrl ? { notifyUrl } : {}), ...(notifyEmail ? { notifyEmail } : {}) };

@@ -1,17 +1,9 @@
-import net from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { createTemporalClient } from '../../src/temporal/client';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { closedPort } from '../helpers/ports';
 import { createLocalEnv } from '../helpers/temporal-env';
-
-async function unusedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('health routes', () => {
   let env: TestWorkflowEnvironment;
@@ -42,7 +34,7 @@ describe('health routes', () => {
   });
 
   it('GET /readyz answers 503 with a reason when Temporal is not reachable', async () => {
-    const port = await unusedPort();
+    const port = await closedPort();
     const unreachable = createTemporalClient({
       temporalAddress: `127.0.0.1:${port}`,
       temporalNamespace: 'default',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { JobActivities } from '../../src/activities';
-import { closedPort } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { WebhookReceiver } from '../helpers/webhook-receiver';

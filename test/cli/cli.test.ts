@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { closedPort } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 

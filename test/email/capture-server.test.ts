@@ -10,7 +10,7 @@ import { createSmtpTransport } from '../../src/email/transport';
 import { silentLogger } from '../../src/logger';
 import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig } from '../helpers/config';
-import { closedPort } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 
 describe('embedded capturing SMTP server and /dev/mail', () => {
   const config = testConfig();

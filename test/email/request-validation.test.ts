@@ -6,7 +6,7 @@ import { openServices, type Services } from '../../src/services';
 import { silentLogger } from '../../src/logger';
 import { createTemporalClient } from '../../src/temporal/client';
 import { testConfig } from '../helpers/config';
-import { closedPort } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 
 // Temporal is unreachable here on purpose: a request that got past validation would try to start
 // a job and answer 503 (or 201 for signup), never the 400 these tests expect.

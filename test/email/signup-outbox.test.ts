@@ -6,7 +6,8 @@ import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { SqliteOutboxRepository } from '../../src/outbox/sqlite-outbox-repository';
 import { SqliteUserRepository } from '../../src/users/sqlite-user-repository';
 import { createTemporalClient } from '../../src/temporal/client';
-import { closedPort, startEmailHarness, type EmailHarness } from '../helpers/email-harness';
+import { startEmailHarness, type EmailHarness } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,13 +1,8 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { RETRY_POLICIES } from '../../src/contracts';
-import {
-  closedPort,
-  getJob,
-  postEmail,
-  startEmailHarness,
-  type EmailHarness,
-} from '../helpers/email-harness';
+import { getJob, postEmail, startEmailHarness, type EmailHarness } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closedPort } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 import { createTestApp } from '../helpers/app';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { parseExposition, sampleValue, family } from '../helpers/prometheus';

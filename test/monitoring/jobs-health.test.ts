@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startJob } from '../../src/jobs/start-job';
 import { jobsHealth, type JobsHealthReport } from '../../src/monitoring/job-health';
 import { createTestApp } from '../helpers/app';
-import { closedPort } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { WebhookReceiver } from '../helpers/webhook-receiver';

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { closedPort } from '../helpers/email-harness';
+import { closedPort } from '../helpers/ports';
 import { family, parseExposition, sampleValue } from '../helpers/prometheus';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
