@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ContentAnalyser } from '../src/files/content-analysis';
 import { FileStore } from '../src/files/file-store';
+import { LocalBlobStore } from '../src/files/local-blob-store';
 import { openDatabase } from '../src/db/database';
 
 const MiB = 1024 * 1024;
@@ -73,7 +74,7 @@ function generatedBody(size: number): Readable {
 async function intakeMemory(): Promise<{ bufferedMiB: number; streamedMiB: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-bench-'));
   const db = openDatabase(path.join(dir, 'bench.sqlite'));
-  const store = new FileStore(path.join(dir, 'files'), db);
+  const store = new FileStore(new LocalBlobStore(path.join(dir, 'files')), db);
   const peakDuring = async (work: () => Promise<void>): Promise<number> => {
     global.gc?.();
     const before = process.memoryUsage().rss;

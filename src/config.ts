@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { S3Settings } from './files/s3-blob-store';
 import { hasUrlProtocol, isHttpUrl } from './urls';
 
 export class ConfigError extends Error {
@@ -32,6 +33,8 @@ export interface Config {
   mailFrom: string;
   /** host:port of the worker's Temporal SDK Prometheus exporter; /metrics appends its series. */
   workerMetricsAddress: string | undefined;
+  /** Uploaded files in this S3 bucket; undefined keeps them under `$DATA_DIR/files`. */
+  objectStore: S3Settings | undefined;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -114,6 +117,55 @@ function readMailFrom(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+function readOptional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+// S3's bucket naming rules, less the rarely used dotted names that resemble IP addresses.
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KEY_PREFIX = /^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*$/;
+
+function readCredentials(env: Env): S3Settings['credentials'] {
+  const accessKeyId = readOptional(env, 'AWS_ACCESS_KEY_ID');
+  const secretAccessKey = readOptional(env, 'AWS_SECRET_ACCESS_KEY');
+  if (accessKeyId && !secretAccessKey)
+    throw new ConfigError('AWS_SECRET_ACCESS_KEY', 'must be set with AWS_ACCESS_KEY_ID');
+  if (secretAccessKey && !accessKeyId)
+    throw new ConfigError('AWS_ACCESS_KEY_ID', 'must be set with AWS_SECRET_ACCESS_KEY');
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+}
+
+function readObjectStore(env: Env): S3Settings | undefined {
+  const bucket = readOptional(env, 'S3_BUCKET');
+  const endpoint = readOptional(env, 'S3_ENDPOINT');
+  const prefix = readOptional(env, 'S3_PREFIX') ?? '';
+  if (!bucket) {
+    const orphan = endpoint ? 'S3_ENDPOINT' : prefix ? 'S3_PREFIX' : undefined;
+    if (orphan) throw new ConfigError('S3_BUCKET', `must be set when ${orphan} is set`);
+    return undefined;
+  }
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new ConfigError(
+      'S3_BUCKET',
+      `must be a bucket name (3-63 of a-z, 0-9, "." and "-"), got "${bucket}"`,
+    );
+  }
+  if (endpoint !== undefined && !isHttpUrl(endpoint)) {
+    throw new ConfigError('S3_ENDPOINT', `must be an http(s) URL, got "${endpoint}"`);
+  }
+  if (prefix && !KEY_PREFIX.test(prefix)) {
+    throw new ConfigError(
+      'S3_PREFIX',
+      `must be an object key prefix such as "uploads/" (not starting with "/"), got "${prefix}"`,
+    );
+  }
+  const region = readString(env, 'AWS_REGION', 'us-east-1');
+  if (!/^[a-z0-9-]+$/.test(region))
+    throw new ConfigError('AWS_REGION', `must be a region name such as us-east-1, got "${region}"`);
+  return { bucket, endpoint, region, credentials: readCredentials(env), prefix };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
@@ -140,5 +192,6 @@ export function loadConfig(env: Env = process.env): Config {
       env.WORKER_METRICS_ADDRESS === undefined || env.WORKER_METRICS_ADDRESS === ''
         ? undefined
         : readHostPort(env, 'WORKER_METRICS_ADDRESS', ''),
+    objectStore: readObjectStore(env),
   };
 }

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, type StepHeartbeat } from '../contracts';
 import type { Database } from '../db/database';
 import { ContentAnalyser, UnreadableContentError, type ContentAnalysis } from '../files/content-analysis';
+import { BlobNotFoundError, type BlobStore, type OpenedBlob } from '../files/blob-store';
 import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
 import { activityLogger } from './job-log';
@@ -13,6 +13,7 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from '../webhooks/signatu
 export interface UploadActivityDependencies {
   db: Database;
   files: FileStore;
+  blobs: BlobStore;
   webhookSecret: string;
   logger?: Logger;
 }
@@ -40,7 +41,6 @@ export interface WebhookOutcome {
   alreadyDelivered: boolean;
 }
 
-const READ_CHUNK_BYTES = 1024 * 1024;
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
 function fileNotFound(fileId: string): ApplicationFailure {
@@ -51,7 +51,13 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-export function createUploadActivities({ db, files, webhookSecret, logger }: UploadActivityDependencies) {
+export function createUploadActivities({
+  db,
+  files,
+  blobs,
+  webhookSecret,
+  logger,
+}: UploadActivityDependencies) {
   const ledger = new SideEffectLedger(db);
 
   function saveAnalysis(fileId: string, jobId: string, analysis: ContentAnalysis): void {
@@ -67,30 +73,24 @@ export function createUploadActivities({ db, files, webhookSecret, logger }: Upl
     async openStoredFile(fileId: string): Promise<OpenedFile> {
       const stored = files.get(fileId);
       if (!stored) throw fileNotFound(fileId);
-      try {
-        const stat = await fs.promises.stat(files.pathFor(fileId));
-        return { fileId, size: stat.size };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fileNotFound(fileId);
-        throw error;
-      }
+      // Any failure but a missing blob (an unreachable object store, say) is left retryable.
+      const size = await blobs.size(fileId);
+      if (size === undefined) throw fileNotFound(fileId);
+      return { fileId, size };
     },
 
     /** Streams the file once, heartbeating how far it got, so a stalled read times out. */
     async analyseFile({ jobId, fileId, expectedSha256 }: AnalyseFileInput): Promise<ContentAnalysis> {
       const context = Context.current();
-      const path = files.pathFor(fileId);
-      let total: number;
+      let opened: OpenedBlob;
       try {
-        total = (await fs.promises.stat(path)).size;
-      } catch {
-        throw fileNotFound(fileId);
+        opened = await blobs.open(fileId, { signal: context.cancellationSignal });
+      } catch (error) {
+        if (error instanceof BlobNotFoundError) throw fileNotFound(fileId);
+        throw error;
       }
+      const { size: total, stream } = opened;
       const analyser = new ContentAnalyser();
-      const stream = fs.createReadStream(path, {
-        highWaterMark: READ_CHUNK_BYTES,
-        signal: context.cancellationSignal,
-      });
       for await (const chunk of stream) {
         analyser.update(chunk as Buffer);
         context.heartbeat({ done: analyser.size, total } satisfies StepHeartbeat);

@@ -63,7 +63,7 @@ function saveMultipart(store: FileStore, request: IntakeRequest): Promise<Stored
   });
 }
 
-/** Takes an upload as a raw body of any type or as multipart field `file`, streaming it to disk. */
+/** Takes an upload as a raw body of any type or as multipart field `file`, streaming it into the store. */
 export async function receiveUpload(store: FileStore, request: IntakeRequest): Promise<StoredFile> {
   const declaredLength = Number(request.headers['content-length'] ?? NaN);
   if (declaredLength > request.limitBytes) throw tooLarge(request.limitBytes);
@@ -71,7 +71,7 @@ export async function receiveUpload(store: FileStore, request: IntakeRequest): P
   try {
     const stored = await (multipart ? saveMultipart(store, request) : saveRaw(store, request));
     if (stored.size === 0) {
-      store.remove(stored.fileId);
+      await store.remove(stored.fileId);
       throw badRequest('The uploaded file is empty');
     }
     return stored;

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { JOB_STATE_SEARCH_ATTRIBUTE, RETRY_POLICIES } from '../../src/contracts';
+import { overwriteBlob } from '../helpers/blobs';
 import { useUploadSuite } from '../helpers/jobs-harness';
 
 describe('dead-lettering an upload job', () => {
@@ -60,7 +60,7 @@ describe('dead-lettering an upload job', () => {
   it('dead-letters a non-retryable failure on the first attempt, and sends no webhook', async () => {
     suite.receiver.answer([], 200);
     const { fileId } = await suite.harness.uploadFile('original', 'text/plain');
-    fs.writeFileSync(suite.harness.testApp.services.files.pathFor(fileId), 'changed behind our back');
+    await overwriteBlob(suite.harness.testApp.services.blobs, fileId, 'changed behind our back');
     const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
     await suite.harness.waitForJob(jobId);
 

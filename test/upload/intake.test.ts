@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Connection, Client } from '@temporalio/client';
 import { createTestApp, type TestApp } from '../helpers/app';
+import { localBlobs, readBlob } from '../helpers/blobs';
 
 const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
 
@@ -51,7 +52,7 @@ describe('POST /files: file intake', () => {
       sha256: sha256(content),
       contentType: 'application/x-whatever',
     });
-    expect(fs.readFileSync(testApp.services.files.pathFor(body.fileId)).equals(content)).toBe(true);
+    expect((await readBlob(testApp.services.blobs, body.fileId)).equals(content)).toBe(true);
     const described = await testApp.app.inject({ method: 'GET', url: `/files/${body.fileId}` });
     expect(described.json()).toMatchObject({ fileId: body.fileId, sha256: sha256(content) });
   });
@@ -77,12 +78,13 @@ describe('POST /files: file intake', () => {
   });
 
   it('answers 413 for a body over the limit, and keeps nothing of it', async () => {
-    const before = fs.readdirSync(testApp.services.files.directory).length;
+    const directory = localBlobs(testApp.services.blobs).directory;
+    const before = fs.readdirSync(directory).length;
     const response = await post(Buffer.alloc(64 * 1024 + 1, 1), 'application/octet-stream');
 
     expect(response.statusCode).toBe(413);
     expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', limitBytes: 64 * 1024 });
-    expect(fs.readdirSync(testApp.services.files.directory)).toHaveLength(before);
+    expect(fs.readdirSync(directory)).toHaveLength(before);
   });
 
   it('answers 413 for a multipart file over the limit too', async () => {
@@ -104,7 +106,9 @@ describe('POST /files: file intake', () => {
     async (fileId) => {
       const response = await testApp.app.inject({ method: 'GET', url: `/files/${fileId}` });
       expect(response.statusCode).toBe(404);
-      expect(() => testApp.services.files.pathFor(decodeURIComponent(fileId))).toThrow('Invalid file id');
+      await expect(testApp.services.files.remove(decodeURIComponent(fileId))).rejects.toThrow(
+        'Invalid file id',
+      );
     },
   );
 });

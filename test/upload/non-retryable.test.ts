@@ -1,14 +1,14 @@
-import fs from 'node:fs';
+import { overwriteBlob } from '../helpers/blobs';
 import { useUploadSuite } from '../helpers/jobs-harness';
 
 describe('processUpload: failures that retrying cannot fix', () => {
   const suite = useUploadSuite();
 
-  const pathOf = (fileId: string) => suite.harness.testApp.services.files.pathFor(fileId);
+  const blobs = () => suite.harness.testApp.services.blobs;
 
   it('stops at once when the stored file changed after intake (checksum mismatch)', async () => {
     const { fileId } = await suite.harness.uploadFile('original content', 'text/plain');
-    fs.writeFileSync(pathOf(fileId), 'tampered content');
+    await overwriteBlob(blobs(), fileId, 'tampered content');
     const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
     await suite.harness.waitForJob(jobId);
 
@@ -21,7 +21,7 @@ describe('processUpload: failures that retrying cannot fix', () => {
 
   it('stops at once when the stored file has disappeared', async () => {
     const { fileId } = await suite.harness.uploadFile('soon gone', 'text/plain');
-    fs.rmSync(pathOf(fileId));
+    await blobs().remove(fileId);
     const jobId = await suite.harness.startProcessing({ fileId });
     await suite.harness.waitForJob(jobId);
 
