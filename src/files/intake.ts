@@ -22,9 +22,15 @@ function tooLarge(limitBytes: number): HttpError {
   );
 }
 
-function saveRaw(store: FileStore, request: IntakeRequest): Promise<StoredFile> {
+async function saveRaw(store: FileStore, request: IntakeRequest): Promise<StoredFile> {
   const contentType = request.headers['content-type']?.split(';')[0]?.trim() || 'application/octet-stream';
-  return store.save(request.body, { contentType, limitBytes: request.limitBytes });
+  try {
+    return await store.save(request.body, { contentType, limitBytes: request.limitBytes });
+  } catch (error) {
+    // Drain the rest so the client, still sending, reads our answer rather than a reset.
+    request.body.resume();
+    throw error;
+  }
 }
 
 function saveMultipart(store: FileStore, request: IntakeRequest): Promise<StoredFile> {

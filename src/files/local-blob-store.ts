@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError, type BlobStore, type OpenedBlob, type WrittenBlob } from './blob-store';
-import { MeteredStream } from './metered-stream';
+import { metered } from './metered-stream';
 
 // A key is one plain file name: nothing that could climb out of the folder.
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -31,9 +31,9 @@ export class LocalBlobStore implements BlobStore {
   async write(key: string, body: Readable, limitBytes: number): Promise<WrittenBlob> {
     const finalPath = this.pathFor(key);
     const partialPath = `${finalPath}.partial`;
-    const meter = new MeteredStream(limitBytes);
+    const meter = metered(body, limitBytes);
     try {
-      await pipeline(body, meter, fs.createWriteStream(partialPath, { flags: 'wx' }));
+      await pipeline(meter, fs.createWriteStream(partialPath, { flags: 'wx' }));
       await fs.promises.rename(partialPath, finalPath);
     } catch (error) {
       await fs.promises.rm(partialPath, { force: true });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 
 export class FileTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
@@ -9,7 +9,7 @@ export class FileTooLargeError extends Error {
 }
 
 /** Hashes and counts bytes as they pass, and stops the stream once it exceeds the limit. */
-export class MeteredStream extends Transform {
+class MeteredStream extends Transform {
   private readonly hash = createHash('sha256');
   bytes = 0;
 
@@ -30,4 +30,19 @@ export class MeteredStream extends Transform {
   digest(): string {
     return this.hash.digest('hex');
   }
+}
+
+/**
+ * `body` piped through a new MeteredStream. A failure (over the limit, a broken store) ends the meter
+ * but never destroys `body`: the caller can still drain it and answer on the same connection.
+ */
+export function metered(body: Readable, limitBytes: number): MeteredStream {
+  const meter = new MeteredStream(limitBytes);
+  const forward = (error: Error) => meter.destroy(error);
+  body.once('error', forward);
+  meter.once('close', () => {
+    body.off('error', forward);
+    body.unpipe(meter);
+  });
+  return body.pipe(meter);
 }

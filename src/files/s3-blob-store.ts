@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { BlobNotFoundError, type BlobStore, type OpenedBlob, type WrittenBlob } from './blob-store';
-import { MeteredStream } from './metered-stream';
+import { metered } from './metered-stream';
 
 export interface S3Settings {
   bucket: string;
@@ -60,13 +60,12 @@ export class S3BlobStore implements BlobStore {
   }
 
   async write(key: string, body: Readable, limitBytes: number): Promise<WrittenBlob> {
-    const meter = new MeteredStream(limitBytes);
-    body.once('error', (error) => meter.destroy(error));
+    const meter = metered(body, limitBytes);
     // An error in the stream (over the limit, client gone) fails done() only after lib-storage has
     // aborted the multipart upload, so no parts are left behind.
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.settings.bucket, Key: this.objectKey(key), Body: body.pipe(meter) },
+      params: { Bucket: this.settings.bucket, Key: this.objectKey(key), Body: meter },
       partSize: this.limits.partSizeBytes,
       queueSize: this.limits.queueSize,
       leavePartsOnError: false,
@@ -74,7 +73,6 @@ export class S3BlobStore implements BlobStore {
     try {
       await upload.done();
     } catch (error) {
-      body.unpipe(meter);
       meter.destroy();
       throw error;
     }
