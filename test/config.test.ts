@@ -32,4 +32,52 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(variable);
   });
+
+  describe('object store (S3_BUCKET)', () => {
+    it('keeps files on local disk when S3_BUCKET is not set', () => {
+      expect(loadConfig({}).objectStore).toBeUndefined();
+    });
+
+    it('reads the bucket, endpoint, keys, prefix and region', () => {
+      const config = loadConfig({
+        S3_BUCKET: 'uploads',
+        S3_ENDPOINT: 'http://127.0.0.1:7070',
+        AWS_ACCESS_KEY_ID: 'key',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        S3_PREFIX: 'durable-jobs/',
+        AWS_REGION: 'eu-west-1',
+      });
+      expect(config.objectStore).toEqual({
+        bucket: 'uploads',
+        endpoint: 'http://127.0.0.1:7070',
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'key', secretAccessKey: 'secret' },
+        prefix: 'durable-jobs/',
+      });
+    });
+
+    it('defaults the region to us-east-1 and leaves credentials to the SDK when no keys are given', () => {
+      expect(loadConfig({ S3_BUCKET: 'uploads' }).objectStore).toEqual({
+        bucket: 'uploads',
+        endpoint: undefined,
+        region: 'us-east-1',
+        credentials: undefined,
+        prefix: '',
+      });
+    });
+
+    it.each([
+      ['S3_BUCKET', { S3_BUCKET: 'Not_A_Bucket' }],
+      ['S3_BUCKET', { S3_ENDPOINT: 'http://127.0.0.1:7070' }],
+      ['S3_BUCKET', { S3_PREFIX: 'uploads/' }],
+      ['S3_ENDPOINT', { S3_BUCKET: 'uploads', S3_ENDPOINT: '127.0.0.1:7070' }],
+      ['S3_PREFIX', { S3_BUCKET: 'uploads', S3_PREFIX: '/uploads/' }],
+      ['AWS_SECRET_ACCESS_KEY', { S3_BUCKET: 'uploads', AWS_ACCESS_KEY_ID: 'key' }],
+      ['AWS_ACCESS_KEY_ID', { S3_BUCKET: 'uploads', AWS_SECRET_ACCESS_KEY: 'secret' }],
+      ['AWS_REGION', { S3_BUCKET: 'uploads', AWS_REGION: 'Mars 1' }],
+    ])('rejects a bad %s naming it', (variable, env) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(`Invalid configuration: ${variable} `);
+    });
+  });
 });
