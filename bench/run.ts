@@ -1,20 +1,36 @@
 // `npm run bench`: speed and memory of the upload path, each as a ratio against a baseline run in
-// the same process on the same data. Prints a table; asserts nothing.
-import { createHash } from 'node:crypto';
+// the same process on the same data. Prints a table; asserts nothing. The S3 row needs a server:
+// BENCH_S3_ENDPOINT, BENCH_S3_ACCESS_KEY and BENCH_S3_SECRET_KEY, or versitygw in the cache folder.
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import { openDatabase, type Database } from '../src/db/database';
+import type { BlobStore } from '../src/files/blob-store';
 import { ContentAnalyser } from '../src/files/content-analysis';
 import { FileStore } from '../src/files/file-store';
 import { LocalBlobStore } from '../src/files/local-blob-store';
-import { openDatabase } from '../src/db/database';
+import {
+  createS3Client,
+  DEFAULT_PART_LIMITS,
+  S3BlobStore,
+  type S3Settings,
+} from '../src/files/s3-blob-store';
+import { benchS3Server } from './versitygw';
 
 const MiB = 1024 * 1024;
 const TEXT_SIZE = 64 * MiB;
 const UPLOAD_SIZE = 256 * MiB;
 const CHUNK = MiB;
 const ROUNDS = 3;
+const PART_SIZE = DEFAULT_PART_LIMITS.partSizeBytes;
 
 function textChunk(): Buffer {
   const line = 'the quick brown fox jumps over the lazy dog, again and again\n';
@@ -70,35 +86,92 @@ function generatedBody(size: number): Readable {
   });
 }
 
-/** Memory held while storing an upload: streaming intake against reading the body into a Buffer. */
-async function intakeMemory(): Promise<{ bufferedMiB: number; streamedMiB: number }> {
+async function peakRssDuring(work: () => Promise<void>): Promise<number> {
+  global.gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  try {
+    await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return (peak - before) / MiB;
+}
+
+async function bufferWholeBody(dir: string): Promise<void> {
+  const parts: Buffer[] = [];
+  for await (const part of generatedBody(UPLOAD_SIZE)) parts.push(Buffer.from(part as Buffer));
+  fs.writeFileSync(path.join(dir, 'buffered'), Buffer.concat(parts));
+}
+
+function saveThrough(blobs: BlobStore, db: Database): () => Promise<void> {
+  const store = new FileStore(blobs, db);
+  return async () => {
+    await store.save(generatedBody(UPLOAD_SIZE), { contentType: 'text/plain', limitBytes: UPLOAD_SIZE });
+  };
+}
+
+/** The S3 store against a fresh bucket on the bench's server, or why there is none. */
+async function measureS3(db: Database): Promise<{ mib: number; server: string } | string> {
+  const server = await benchS3Server();
+  if (typeof server === 'string') return server;
+  const settings: S3Settings = {
+    bucket: `durable-jobs-bench-${randomUUID().slice(0, 8)}`,
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    prefix: '',
+  };
+  const client = createS3Client(settings);
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: settings.bucket }));
+    const blobs = new S3BlobStore(client, settings);
+    // One small multipart write first, so the SDK's lazily loaded code is not counted as upload memory.
+    await blobs.write('warm-up', generatedBody(2 * PART_SIZE), 2 * PART_SIZE);
+    const mib = await peakRssDuring(saveThrough(blobs, db));
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket }));
+    for (const object of listed.Contents ?? []) {
+      await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: object.Key }));
+    }
+    await client.send(new DeleteBucketCommand({ Bucket: settings.bucket }));
+    return { mib, server: server.description };
+  } finally {
+    client.destroy();
+    await server.stop();
+  }
+}
+
+/**
+ * Memory held while storing an upload: streaming into each store against reading the body into a
+ * Buffer. The stores run first, so the baseline's freed memory cannot hide their own growth.
+ */
+async function intakeMemory(): Promise<{
+  bufferedMiB: number;
+  localMiB: number;
+  s3: { mib: number; server: string } | string;
+}> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-bench-'));
   const db = openDatabase(path.join(dir, 'bench.sqlite'));
-  const store = new FileStore(new LocalBlobStore(path.join(dir, 'files')), db);
-  const peakDuring = async (work: () => Promise<void>): Promise<number> => {
-    global.gc?.();
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-    await work();
-    clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return (peak - before) / MiB;
-  };
   try {
-    const bufferedMiB = await peakDuring(async () => {
-      const parts: Buffer[] = [];
-      for await (const part of generatedBody(UPLOAD_SIZE)) parts.push(Buffer.from(part as Buffer));
-      fs.writeFileSync(path.join(dir, 'buffered'), Buffer.concat(parts));
-    });
-    const streamedMiB = await peakDuring(async () => {
-      await store.save(generatedBody(UPLOAD_SIZE), { contentType: 'text/plain', limitBytes: UPLOAD_SIZE });
-    });
-    return { bufferedMiB, streamedMiB };
+    const localMiB = await peakRssDuring(saveThrough(new LocalBlobStore(path.join(dir, 'files')), db));
+    const s3 = await measureS3(db);
+    const bufferedMiB = await peakRssDuring(() => bufferWholeBody(dir));
+    return { bufferedMiB, localMiB, s3 };
   } finally {
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function memoryRow(store: string, how: string, mib: number, bufferedMiB: number) {
+  return {
+    measure: `memory storing a ${UPLOAD_SIZE / MiB} MiB upload, ${store}`,
+    baseline: `buffer whole body: +${bufferedMiB.toFixed(0)} MiB RSS`,
+    ours: `${how}: +${mib.toFixed(0)} MiB RSS`,
+    ratio: `${(mib / Math.max(bufferedMiB, 1)).toFixed(3)}x the baseline's memory`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -112,12 +185,18 @@ async function main(): Promise<void> {
       ours: `${speed.analyserMiBs.toFixed(0)} MiB/s`,
       ratio: `${(speed.analyserMiBs / speed.baselineMiBs).toFixed(2)}x the baseline's speed`,
     },
-    {
-      measure: `memory storing a ${UPLOAD_SIZE / MiB} MiB upload`,
-      baseline: `buffer whole body: +${memory.bufferedMiB.toFixed(0)} MiB RSS`,
-      ours: `stream to disk: +${memory.streamedMiB.toFixed(0)} MiB RSS`,
-      ratio: `${(memory.streamedMiB / Math.max(memory.bufferedMiB, 1)).toFixed(3)}x the baseline's memory`,
-    },
+    memoryRow('local disk', 'stream to disk', memory.localMiB, memory.bufferedMiB),
+    typeof memory.s3 === 'string'
+      ? {
+          measure: `memory storing a ${UPLOAD_SIZE / MiB} MiB upload, S3`,
+          ours: `not measured: ${memory.s3}`,
+        }
+      : memoryRow(
+          `S3 (${memory.s3.server})`,
+          `multipart, ${PART_SIZE / MiB} MiB parts, ${DEFAULT_PART_LIMITS.queueSize} in flight`,
+          memory.s3.mib,
+          memory.bufferedMiB,
+        ),
   ]);
 }
 
