@@ -87,6 +87,29 @@ describe('POST /files: file intake', () => {
     expect(fs.readdirSync(directory)).toHaveLength(before);
   });
 
+  it('answers 413 on a real connection to a chunked body that passes the limit while it streams', async () => {
+    const address = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    const chunk = Buffer.alloc(16 * 1024, 3);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 1024 * 1024) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+
+    const response = await fetch(`${address}/files`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/octet-stream' },
+      duplex: 'half',
+    } as RequestInit);
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+  });
+
   it('answers 413 for a multipart file over the limit too', async () => {
     const upload = multipart('file', 'big.bin', 'application/octet-stream', Buffer.alloc(64 * 1024 + 10, 2));
     const response = await post(upload.body, upload.contentType);
