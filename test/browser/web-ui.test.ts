@@ -5,10 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Context } from '@temporalio/activity';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { JobActivities } from '../../src/activities';
 import { findChromium } from '../helpers/chromium';
+import { HeldAnalysis } from '../helpers/held-analysis';
 import { closedPort } from '../helpers/ports';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { createLocalEnv } from '../helpers/temporal-env';
@@ -16,7 +15,6 @@ import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 const UI_TIMEOUT_MS = 60_000;
-const HELD_HEARTBEAT = { done: 512, total: 1024 };
 
 jest.setTimeout(240_000);
 
@@ -25,29 +23,9 @@ interface BrowserGlobals {
   document: { body: { innerText: string } };
 }
 
-/** Holds the analysis of one chosen file, heartbeating, until the test lets it go. */
-class HeldAnalysis {
-  fileId?: string;
-  private released = false;
-
-  release(): void {
-    this.released = true;
-  }
-
-  wrap = (activities: JobActivities): JobActivities => ({
-    ...activities,
-    analyseFile: async (input) => {
-      while (input.fileId === this.fileId && !this.released) {
-        Context.current().heartbeat(HELD_HEARTBEAT);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      return activities.analyseFile(input);
-    },
-  });
-}
-
 describe('Temporal Web UI in a real browser', () => {
   const held = new HeldAnalysis();
+  const HELD_HEARTBEAT = held.heartbeat;
   let harness: JobsHarness;
   let receiver: WebhookReceiver;
   let browser: BrowserContext;

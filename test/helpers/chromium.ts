@@ -20,7 +20,8 @@ export async function findChromium(env: NodeJS.ProcessEnv = process.env): Promis
 
 // The package is an ES module, which jest's module runtime cannot load: ask a plain Node process.
 async function unpackPackagedChromium(): Promise<string> {
-  const script = "require('@sparticuz/chromium').default.executablePath().then((p) => process.stdout.write(p))";
+  const script =
+    "require('@sparticuz/chromium').default.executablePath().then((p) => process.stdout.write(p))";
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { timeout: 60_000 });
   if (!fs.existsSync(stdout)) throw new Error(`@sparticuz/chromium gave no browser (got "${stdout}")`);
   return stdout;
