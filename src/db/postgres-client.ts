@@ -73,7 +73,12 @@ export async function openPostgresClient(
   url: string,
   options: PostgresOptions = {},
 ): Promise<PostgresClient> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    // A request fails with an error rather than hang while the database is unreachable.
+    connectionTimeoutMillis: 10_000,
+  });
   // An idle connection the server dropped is discarded by the pool; the next query opens another.
   pool.on('error', () => undefined);
   try {

@@ -19,7 +19,8 @@ const DEFAULT_DISPATCH_TIMEOUT_MS = 5_000;
 
 /**
  * Starts the jobs that the outbox holds but nobody started yet (Temporal was down, or the process
- * died in between), oldest first, on an interval.
+ * died in between), oldest first, on an interval. Entries are claimed in the database first, so
+ * relays on several hosts share the work instead of repeating it.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;

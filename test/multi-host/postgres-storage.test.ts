@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { openPostgresClient } from '../../src/db/postgres-client';
 import type { SqlClient } from '../../src/db/sql-client';
-import { openServices } from '../../src/services';
+import { startApi } from '../../src/api/server';
+import { silentLogger } from '../../src/logger';
+import { closedPort } from '../helpers/ports';
 import { TestDatabases } from '../helpers/postgres-database';
 import { describeRepositories } from '../storage/repository-contract';
 
@@ -38,34 +39,50 @@ describeRepositories('PostgreSQL', async () => {
   };
 });
 
-describe('services with DATABASE_URL', () => {
-  it('keep all state in PostgreSQL and create no SQLite file in the data folder', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-pg-services-'));
+describe('the API with DATABASE_URL', () => {
+  it('keeps all state in PostgreSQL and creates no SQLite file in the data folder', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-pg-api-'));
+    const databaseUrl = await databases.create();
+    const config = {
+      ...loadConfig({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl, WEBHOOK_SECRET: 'shared-secret' }),
+      port: await closedPort(),
+      // Temporal is down: signup's welcome e-mail waits in the outbox, in PostgreSQL.
+      temporalAddress: `127.0.0.1:${await closedPort()}`,
+    };
+    const api = await startApi(config, silentLogger);
+    const base = `http://127.0.0.1:${config.port}`;
     try {
-      const config = loadConfig({
-        DATA_DIR: dataDir,
-        DATABASE_URL: await databases.create(),
-        WEBHOOK_SECRET: 'shared-secret',
+      const signup = await fetch(`${base}/signup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'Pat@Example.com', name: 'Pat' }),
       });
-      const services = await openServices(config);
-      try {
-        expect(services.sql.backend).toBe('postgres');
-        expect(services.webhookSecret).toBe('shared-secret');
-        const stored = await services.files.save(Readable.from([Buffer.from('hello')]), {
-          contentType: 'text/plain',
-          limitBytes: 100,
-        });
-        expect(await services.files.get(stored.fileId)).toEqual(stored);
-        await services.sideEffects.markDone('webhook:job', 'job', 'webhook');
-        expect(await services.sideEffects.isDone('webhook:job')).toBe(true);
-      } finally {
-        await services.close();
-      }
+      expect(signup.status).toBe(201);
+      const upload = await fetch(`${base}/files`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'kept on disk, described in PostgreSQL',
+      });
+      expect(upload.status).toBe(201);
+      const { fileId } = (await upload.json()) as { fileId: string };
+      expect((await fetch(`${base}/files/${fileId}`)).status).toBe(200);
+    } finally {
+      await api.stop();
+    }
+
+    const sql = await openPostgresClient(databaseUrl, { maxConnections: 1 });
+    try {
+      expect(await sql.query('SELECT email_key FROM users')).toEqual([{ email_key: 'pat@example.com' }]);
+      expect(await sql.query('SELECT job_type, dispatched_at FROM outbox')).toEqual([
+        { job_type: 'sendEmail', dispatched_at: null },
+      ]);
+      expect(await sql.query('SELECT count(*)::int AS n FROM stored_files')).toEqual([{ n: 1 }]);
+    } finally {
+      await sql.close();
       const leftovers = fs.readdirSync(dataDir, { recursive: true }).map(String);
+      fs.rmSync(dataDir, { recursive: true, force: true });
       expect(leftovers.filter((name) => /\.sqlite|webhook-secret/.test(name))).toEqual([]);
       expect(leftovers).toContain('files');
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
