@@ -150,7 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databasePath: path.resolve(readString(env, 'DATABASE_PATH', path.join(dataDir, 'durable-jobs.sqlite'))),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    maxUploadBytes: readPositiveInteger(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024),
+    maxUploadBytes: readPositiveInteger(env, 'MAX_UPLOAD_BYTES', 1024 * 1024 * 1024),
     deadLetterMaxEntries: readPositiveInteger(env, 'DEAD_LETTER_MAX_ENTRIES', 10_000),
     deadLetterMaxAgeDays: readPositiveInteger(env, 'DEAD_LETTER_MAX_AGE_DAYS', 180),
     webhookSecret: readWebhookSecret(env, databaseUrl),

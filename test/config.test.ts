@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       temporalPort: 7233,
       temporalUiPort: 8233,
       temporalUiUrl: 'http://localhost:8233',
+      // Intake and analysis stream, so memory does not grow with the limit.
+      maxUploadBytes: 1024 * 1024 * 1024,
     });
     expect(config.dataDir).toMatch(/data$/);
   });
