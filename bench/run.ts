@@ -12,7 +12,8 @@ import {
   DeleteObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import { openDatabase, type Database } from '../src/db/database';
+import type { SqlClient } from '../src/db/sql-client';
+import { openSqliteClient } from '../src/db/sqlite-client';
 import type { BlobStore } from '../src/files/blob-store';
 import { ContentAnalyser } from '../src/files/content-analysis';
 import { FileStore } from '../src/files/file-store';
@@ -24,6 +25,7 @@ import {
   type S3Settings,
 } from '../src/files/s3-blob-store';
 import { benchS3Server } from './versitygw';
+import { SqlStoredFileRepository } from '../src/files/stored-file-repository';
 
 const MiB = 1024 * 1024;
 const TEXT_SIZE = 64 * MiB;
@@ -106,15 +108,15 @@ async function bufferWholeBody(dir: string): Promise<void> {
   fs.writeFileSync(path.join(dir, 'buffered'), Buffer.concat(parts));
 }
 
-function saveThrough(blobs: BlobStore, db: Database): () => Promise<void> {
-  const store = new FileStore(blobs, db);
+function saveThrough(blobs: BlobStore, sql: SqlClient): () => Promise<void> {
+  const store = new FileStore(blobs, new SqlStoredFileRepository(sql));
   return async () => {
     await store.save(generatedBody(UPLOAD_SIZE), { contentType: 'text/plain', limitBytes: UPLOAD_SIZE });
   };
 }
 
 /** The S3 store against a fresh bucket on the bench's server, or why there is none. */
-async function measureS3(db: Database): Promise<{ mib: number; server: string } | string> {
+async function measureS3(sql: SqlClient): Promise<{ mib: number; server: string } | string> {
   const server = await benchS3Server();
   if (typeof server === 'string') return server;
   const settings: S3Settings = {
@@ -130,7 +132,7 @@ async function measureS3(db: Database): Promise<{ mib: number; server: string } 
     const blobs = new S3BlobStore(client, settings);
     // One small multipart write first, so the SDK's lazily loaded code is not counted as upload memory.
     await blobs.write('warm-up', generatedBody(2 * PART_SIZE), 2 * PART_SIZE);
-    const mib = await peakRssDuring(saveThrough(blobs, db));
+    const mib = await peakRssDuring(saveThrough(blobs, sql));
     const listed = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket }));
     for (const object of listed.Contents ?? []) {
       await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: object.Key }));
@@ -153,14 +155,14 @@ async function intakeMemory(): Promise<{
   s3: { mib: number; server: string } | string;
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-bench-'));
-  const db = openDatabase(path.join(dir, 'bench.sqlite'));
+  const sql = openSqliteClient(path.join(dir, 'bench.sqlite'));
   try {
-    const localMiB = await peakRssDuring(saveThrough(new LocalBlobStore(path.join(dir, 'files')), db));
-    const s3 = await measureS3(db);
+    const localMiB = await peakRssDuring(saveThrough(new LocalBlobStore(path.join(dir, 'files')), sql));
+    const s3 = await measureS3(sql);
     const bufferedMiB = await peakRssDuring(() => bufferWholeBody(dir));
     return { bufferedMiB, localMiB, s3 };
   } finally {
-    db.close();
+    await sql.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,22 +1,35 @@
 import path from 'node:path';
 import type { Config } from './config';
-import { openDatabase, type Database } from './db/database';
-import { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { openSqlClient } from './db/open-sql-client';
+import type { SqlClient } from './db/sql-client';
+import type { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { SqlDeadLetterStore } from './dead-letters/sql-dead-letter-store';
+import { SqlFileAnalysisRepository, type FileAnalysisRepository } from './files/file-analysis-repository';
 import type { BlobStore } from './files/blob-store';
 import { FileStore } from './files/file-store';
 import { LocalBlobStore } from './files/local-blob-store';
 import { createS3Client, S3BlobStore } from './files/s3-blob-store';
+import { SqlStoredFileRepository } from './files/stored-file-repository';
+import { SqlSideEffectLedger, type SideEffectLedger } from './jobs/side-effects';
+import type { OutboxRepository } from './outbox/outbox-entry';
+import { SqlOutboxRepository } from './outbox/sql-outbox-repository';
+import { SqlUserRepository } from './users/sql-user-repository';
+import type { UserRepository } from './users/user-repository';
 import { resolveWebhookSecret } from './webhooks/secret';
 
-/** The stateful services API and worker processes share through the data folder. */
+/** The stateful services API and worker processes share: the database and the uploaded files. */
 export interface Services {
-  db: Database;
+  sql: SqlClient;
+  users: UserRepository;
+  outbox: OutboxRepository;
   files: FileStore;
   /** The uploaded files' bytes: the bucket when S3_BUCKET is set, else `$DATA_DIR/files`. */
   blobs: BlobStore;
-  webhookSecret: string;
+  fileAnalyses: FileAnalysisRepository;
+  sideEffects: SideEffectLedger;
   deadLetters: DeadLetterStore;
-  close(): void;
+  webhookSecret: string;
+  close(): Promise<void>;
 }
 
 function openBlobStore(config: Config): BlobStore {
@@ -25,21 +38,27 @@ function openBlobStore(config: Config): BlobStore {
   return new S3BlobStore(createS3Client(settings), settings);
 }
 
-export function openServices(config: Config): Services {
-  const db = openDatabase(config.databasePath);
+/** Every repository over one database: PostgreSQL when DATABASE_URL is set, else SQLite. */
+export async function openServices(config: Config): Promise<Services> {
+  const sql = await openSqlClient(config);
   const blobs = openBlobStore(config);
   return {
-    db,
-    files: new FileStore(blobs, db),
+    sql,
+    users: new SqlUserRepository(sql),
+    outbox: new SqlOutboxRepository(sql),
+    files: new FileStore(blobs, new SqlStoredFileRepository(sql)),
     blobs,
-    webhookSecret: resolveWebhookSecret(config.webhookSecret, config.dataDir),
-    deadLetters: new DeadLetterStore(db, {
+    fileAnalyses: new SqlFileAnalysisRepository(sql),
+    sideEffects: new SqlSideEffectLedger(sql),
+    deadLetters: new SqlDeadLetterStore(sql, {
       maxEntries: config.deadLetterMaxEntries,
       maxAgeDays: config.deadLetterMaxAgeDays,
     }),
-    close: () => {
+    // Config already refused a shared database without WEBHOOK_SECRET.
+    webhookSecret: resolveWebhookSecret(config.webhookSecret, config.dataDir),
+    close: async () => {
       blobs.close();
-      db.close();
+      await sql.close();
     },
   };
 }

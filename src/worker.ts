@@ -100,7 +100,7 @@ export async function runWorkerUntilStopped(
   installWorkerRuntime(logger, config.workerMetricsAddress);
   const workflowBundle = await bundleJobWorkflows();
   const client = createTemporalClient(config);
-  const services = openServices(config);
+  const services = await openServices(config);
   const dependencies: ActivityDependencies = { config, logger, temporal: client, ...services };
   const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
   let failures = 0;
@@ -133,7 +133,7 @@ export async function runWorkerUntilStopped(
   }
   stopWatching();
   await client.connection.close();
-  services.close();
+  await services.close();
   logger.info('worker stopped');
 }
 

@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       temporalPort: 7233,
       temporalUiPort: 8233,
       temporalUiUrl: 'http://localhost:8233',
+      // Intake and analysis stream, so memory does not grow with the limit.
+      maxUploadBytes: 1024 * 1024 * 1024,
     });
     expect(config.dataDir).toMatch(/data$/);
   });
@@ -28,6 +30,8 @@ describe('loadConfig', () => {
     ['DATA_DIR', ''],
     ['LOG_LEVEL', 'loud'],
     ['TEMPORAL_UI_URL', 'ftp://x'],
+    ['DATABASE_URL', 'mysql://db.example:3306/jobs'],
+    ['DATABASE_URL', 'not a url'],
   ])('rejects %s=%p naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(variable);
@@ -79,5 +83,26 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(`Invalid configuration: ${variable} `);
     });
+  });
+
+  it('keeps service state in SQLite under DATA_DIR unless DATABASE_URL is set', () => {
+    const embedded = loadConfig({ DATA_DIR: '/srv/jobs' });
+    expect(embedded).toMatchObject({ databaseUrl: undefined, databasePath: '/srv/jobs/durable-jobs.sqlite' });
+
+    const shared = loadConfig({
+      DATABASE_URL: 'postgres://jobs:pw@db.internal:5432/jobs',
+      WEBHOOK_SECRET: 's3cret',
+    });
+    expect(shared).toMatchObject({
+      databaseUrl: 'postgres://jobs:pw@db.internal:5432/jobs',
+      webhookSecret: 's3cret',
+    });
+  });
+
+  it('requires WEBHOOK_SECRET when DATABASE_URL is set, so every host signs webhooks alike', () => {
+    const withoutSecret = () => loadConfig({ DATABASE_URL: 'postgresql://db.internal/jobs' });
+    expect(withoutSecret).toThrow(ConfigError);
+    expect(withoutSecret).toThrow('WEBHOOK_SECRET is required when DATABASE_URL is set');
+    expect(loadConfig({}).webhookSecret).toBeUndefined();
   });
 });

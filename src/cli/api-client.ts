@@ -1,15 +1,22 @@
 // A small HTTP client for the durable-jobs API, for the command-line tool.
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 
 /** The API could not be reached at all (nothing listening, DNS, timeout). */
 export class ApiUnreachableError extends Error {
   constructor(
     readonly baseUrl: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`cannot reach the durable-jobs API at ${baseUrl} (${reason})`);
     this.name = 'ApiUnreachableError';
+  }
+
+  /** The same failure, after waiting `ms` for the API to come back. */
+  gaveUpAfter(ms: number): ApiUnreachableError {
+    const error = new ApiUnreachableError(this.baseUrl, this.reason);
+    error.message = `${this.message}; gave up after ${Math.round(ms / 1000)} s of reconnecting`;
+    return error;
   }
 }
 
@@ -35,6 +42,12 @@ export interface JobStatusBody {
   result?: unknown;
   error?: string | null;
   webUiUrl?: string;
+}
+
+export interface StoredFileBody {
+  fileId: string;
+  size: number;
+  sha256: string;
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -95,29 +108,46 @@ export class ApiClient {
     return body;
   }
 
-  /** POST /files, streaming the file from disk. */
+  /** POST /files, streaming the file from disk; `onSent` hears the bytes read so far. */
   async uploadFile(
     filePath: string,
     contentType: string,
-  ): Promise<{ fileId: string; size: number; sha256: string }> {
-    const body = Readable.toWeb(fs.createReadStream(filePath)) as ReadableStream<Uint8Array>;
+    onSent: (bytes: number) => void = () => undefined,
+  ): Promise<StoredFileBody> {
+    let sent = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        sent += chunk.length;
+        onSent(sent);
+        callback(null, chunk);
+      },
+    });
+    const body = Readable.toWeb(fs.createReadStream(filePath).pipe(counter)) as ReadableStream<Uint8Array>;
     const response = await this.raw(
       '/files',
       { method: 'POST', body, headers: { 'content-type': contentType }, duplex: 'half' } as RequestInit,
       0,
     );
-    return (await this.readBody(response)) as { fileId: string; size: number; sha256: string };
+    return (await this.readBody(response)) as StoredFileBody;
   }
 
-  startUpload(fileId: string, notifyUrl?: string): Promise<{ jobId: string }> {
-    return this.json('/upload', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(notifyUrl ? { fileId, notifyUrl } : { fileId }),
-    });
+  startUpload(request: {
+    fileId: string;
+    notifyUrl?: string;
+    notifyEmail?: string;
+  }): Promise<{ jobId: string }> {
+    return this.postJson('/upload', request);
   }
 
   jobStatus(jobId: string): Promise<JobStatusBody> {
     return this.json(`/jobs/${encodeURIComponent(jobId)}`);
+  }
+
+  postJson<T>(path: string, body: unknown): Promise<T> {
+    return this.json(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 }

@@ -1,22 +1,20 @@
-// The Temporal Web UI, checked in a real browser (Debian's Chromium driven by playwright-core):
+// The Temporal Web UI, checked in a real browser (a headless Chromium driven by playwright-core):
 // a finished upload job is listed and shown as completed, a running one shows its analysis
 // heartbeat, and the JobState search attribute finds the dead-lettered job. Screenshots go to
 // test-artifacts/ (git-ignored) for a person to look at.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Context } from '@temporalio/activity';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { JobActivities } from '../../src/activities';
+import { findChromium } from '../helpers/chromium';
+import { HeldAnalysis } from '../helpers/held-analysis';
 import { closedPort } from '../helpers/ports';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 const UI_TIMEOUT_MS = 60_000;
-const HELD_HEARTBEAT = { done: 512, total: 1024 };
 
 jest.setTimeout(240_000);
 
@@ -25,29 +23,9 @@ interface BrowserGlobals {
   document: { body: { innerText: string } };
 }
 
-/** Holds the analysis of one chosen file, heartbeating, until the test lets it go. */
-class HeldAnalysis {
-  fileId?: string;
-  private released = false;
-
-  release(): void {
-    this.released = true;
-  }
-
-  wrap = (activities: JobActivities): JobActivities => ({
-    ...activities,
-    analyseFile: async (input) => {
-      while (input.fileId === this.fileId && !this.released) {
-        Context.current().heartbeat(HELD_HEARTBEAT);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      return activities.analyseFile(input);
-    },
-  });
-}
-
 describe('Temporal Web UI in a real browser', () => {
   const held = new HeldAnalysis();
+  const HELD_HEARTBEAT = held.heartbeat;
   let harness: JobsHarness;
   let receiver: WebhookReceiver;
   let browser: BrowserContext;
@@ -67,7 +45,7 @@ describe('Temporal Web UI in a real browser', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
+      executablePath: (await findChromium()).path,
       headless: true,
       args: [
         '--headless',

@@ -1,39 +1,11 @@
 import http from 'node:http';
-
-export interface SseEvent {
-  id?: string;
-  event: string;
-  data: string;
-}
+import { parseEventStream, type SseEvent } from '../../src/cli/event-stream';
 
 export interface SseResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   events: SseEvent[];
   body: string;
-}
-
-/** Parses `text/event-stream` blocks (enough of the format for our own server). */
-export function parseEventStream(text: string): SseEvent[] {
-  const events: SseEvent[] = [];
-  for (const block of text.split('\n\n')) {
-    const event: SseEvent = { event: 'message', data: '' };
-    let hasData = false;
-    for (const line of block.split('\n')) {
-      if (line.startsWith(':') || line === '') continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') event.id = value;
-      if (field === 'event') event.event = value;
-      if (field === 'data') {
-        event.data = hasData ? `${event.data}\n${value}` : value;
-        hasData = true;
-      }
-    }
-    if (hasData) events.push(event);
-  }
-  return events;
 }
 
 /** GETs an event stream over real HTTP and reads it until the server closes it. */

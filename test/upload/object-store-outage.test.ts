@@ -1,16 +1,14 @@
 import http from 'node:http';
 import type net from 'node:net';
 import fs from 'node:fs';
-import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createUploadActivities } from '../../src/activities/upload';
 import { ErrorType, RETRY_POLICIES } from '../../src/contracts';
-import { openDatabase, type Database } from '../../src/db/database';
-import { FileStore, type StoredFile } from '../../src/files/file-store';
-import { LocalBlobStore } from '../../src/files/local-blob-store';
+import type { StoredFile } from '../../src/files/file-store';
 import { createS3Client, S3BlobStore } from '../../src/files/s3-blob-store';
+import { openServices, type Services } from '../../src/services';
 import { testConfig } from '../helpers/config';
 import { closedPort } from '../helpers/ports';
 
@@ -67,24 +65,25 @@ function isRetryable(error: unknown, nonRetryableTypes: readonly string[]): bool
 }
 
 describe('upload activities against an object store that fails', () => {
-  let db: Database;
+  let services: Services;
   let dataDir: string;
   let stored: StoredFile;
   const servers: http.Server[] = [];
 
   beforeAll(async () => {
-    dataDir = testConfig().dataDir;
-    db = openDatabase(path.join(dataDir, 'outage.sqlite'));
+    const config = testConfig();
+    dataDir = config.dataDir;
+    services = await openServices(config);
     // The metadata says the file exists; only its bytes are out of reach.
-    stored = await new FileStore(new LocalBlobStore(path.join(dataDir, 'files')), db).save(
-      Readable.from([Buffer.from('bytes somewhere else')]),
-      { contentType: 'text/plain', limitBytes: 1024 },
-    );
+    stored = await services.files.save(Readable.from([Buffer.from('bytes somewhere else')]), {
+      contentType: 'text/plain',
+      limitBytes: 1024,
+    });
   });
 
   afterAll(async () => {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-    db.close();
+    await services.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -98,8 +97,7 @@ describe('upload activities against an object store that fails', () => {
 
   async function failures(kind: string) {
     const blobs = storeAt(await endpoint(kind));
-    const files = new FileStore(blobs, db);
-    const activities = createUploadActivities({ db, files, blobs, webhookSecret: 'secret' });
+    const activities = createUploadActivities({ ...services, blobs });
     const env = new MockActivityEnvironment();
     try {
       return {
