@@ -17,7 +17,7 @@ export function testS3Settings(bucket: string): S3Settings {
   const missing = VARIABLES.filter((name) => !process.env[name]);
   if (missing.length > 0) {
     throw new Error(
-      `${missing.join(', ')} not set: this test needs an S3-compatible server; run it with npm run test:multi-host`,
+      `${missing.join(', ')} not set: this test needs an S3-compatible server. Run it with \`npm run test:multi-host\`.`,
     );
   }
   return {
