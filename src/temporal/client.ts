@@ -1,12 +1,24 @@
 import { Client, Connection } from '@temporalio/client';
-import type { Config } from '../config';
+import type { Config, TemporalConnectionSecurity } from '../config';
+
+export type TemporalConnectionConfig = Pick<Config, 'temporalAddress' | 'temporalNamespace'> & {
+  /** Absent means plain gRPC, as to the dev server. */
+  temporalConnection?: TemporalConnectionSecurity;
+};
+
+/** The options both the client's `Connection` and the worker's `NativeConnection` take. */
+export function temporalConnectionOptions(config: TemporalConnectionConfig): {
+  address: string;
+} & TemporalConnectionSecurity {
+  return { address: config.temporalAddress, ...config.temporalConnection };
+}
 
 /**
  * A lazy connection lets the API start (and answer /readyz with 503) while Temporal is down;
  * gRPC reconnects by itself once the server is back.
  */
-export function createTemporalClient(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Client {
-  const connection = Connection.lazy({ address: config.temporalAddress });
+export function createTemporalClient(config: TemporalConnectionConfig): Client {
+  const connection = Connection.lazy(temporalConnectionOptions(config));
   return new Client({ connection, namespace: config.temporalNamespace });
 }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/contracts';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { binaryPaths } from '../../scripts/temporal-paths';
 
 type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
@@ -19,7 +19,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: executable(binaryPaths.testServer) },
   });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  await ensureSearchAttributes(env.connection.operatorService, env.namespace ?? 'default');
   return env;
 }
 
