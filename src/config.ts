@@ -210,9 +210,10 @@ function readTemporalProfile(env: Env): ClientConfigProfile {
       overrideEnvVars: temporalEnvironment(env),
     });
   } catch (error) {
+    const message = (error as Error).message;
     const variable =
-      file === undefined && profileName !== undefined ? 'TEMPORAL_PROFILE' : 'TEMPORAL_CONFIG_FILE';
-    throw new ConfigError(variable, `could not be used: ${(error as Error).message}`);
+      profileName !== undefined && /^Profile '/.test(message) ? 'TEMPORAL_PROFILE' : 'TEMPORAL_CONFIG_FILE';
+    throw new ConfigError(variable, `could not be used: ${message}`);
   }
 }
 

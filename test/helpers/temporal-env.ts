@@ -23,13 +23,23 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-/** The real dev server (in memory); with `uiPort`, its Web UI too. */
-export function createLocalEnv(options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+export interface LocalEnvOptions {
+  /** With it, the dev server's Web UI too. */
+  uiPort?: number;
+  /** False starts a server that lacks the job search attributes, like a fresh cluster. */
+  searchAttributes?: boolean;
+  /** More namespaces besides `default`. */
+  namespaces?: string[];
+}
+
+/** The real dev server (in memory). */
+export function createLocalEnv(options: LocalEnvOptions = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: executable(binaryPaths.cli),
-      searchAttributes: [...SEARCH_ATTRIBUTES],
+      ...(options.searchAttributes === false ? {} : { searchAttributes: [...SEARCH_ATTRIBUTES] }),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+      extraArgs: (options.namespaces ?? []).flatMap((namespace) => ['--namespace', namespace]),
     },
   });
 }
