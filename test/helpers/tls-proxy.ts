@@ -15,9 +15,7 @@ export class TlsTerminatingProxy {
   private server?: tls.Server;
   private readonly sockets = new Set<net.Socket>();
 
-  constructor(
-    private readonly options: { backend: string; cert: string; key: string; clientCa: string },
-  ) {}
+  constructor(private readonly options: { backend: string; cert: string; key: string; clientCa: string }) {}
 
   async start(): Promise<string> {
     const [host, port] = splitAddress(this.options.backend);
