@@ -48,6 +48,14 @@ export const CONFIG_VARIABLES = [
   'TEMPORAL_TLS_SERVER_NAME',
   'TEMPORAL_CONFIG_FILE',
   'TEMPORAL_PROFILE',
+  // Multi-host storage: PostgreSQL for state, an S3 bucket for uploaded files.
+  'DATABASE_URL',
+  'S3_BUCKET',
+  'S3_ENDPOINT',
+  'S3_PREFIX',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
 ] as const;
 
 /** Extra gRPC headers for Temporal: `TEMPORAL_GRPC_META_X_TENANT=a` sends `x-tenant: a`. */
