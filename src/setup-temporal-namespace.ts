@@ -9,7 +9,9 @@ import { prepareNamespace } from './temporal/search-attributes';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('setup', config.logLevel);
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const connection = await Connection.connect(temporalConnectionOptions(config)).catch((error: Error) => {
+    throw new Error(`Could not reach Temporal at ${config.temporalAddress}: ${error.message}`);
+  });
   try {
     await prepareNamespace(connection, config.temporalNamespace, logger);
   } finally {
