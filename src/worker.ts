@@ -104,7 +104,9 @@ export async function runWorkerUntilStopped(
   stop: AbortSignal,
 ): Promise<void> {
   installWorkerRuntime(logger, config.workerMetricsAddress);
-  const workflowBundle = await bundleJobWorkflows();
+  // Bundling takes seconds: it runs while the namespace is checked, which may stop the worker first.
+  const bundling = bundleJobWorkflows();
+  bundling.catch(() => undefined);
   const client = createTemporalClient(config);
   const services = openServices(config);
   const dependencies: ActivityDependencies = { config, logger, temporal: client, ...services };
@@ -127,7 +129,7 @@ export async function runWorkerUntilStopped(
       const worker = await createJobsWorker({
         connection,
         namespace: config.temporalNamespace,
-        workflowBundle,
+        workflowBundle: await bundling,
         dependencies,
       });
       logger.info({ taskQueue: TASK_QUEUE, temporal: config.temporalAddress }, 'worker polling');

@@ -1,6 +1,8 @@
 // A Temporal server that was not started with the job search attributes, like any cluster other
 // than `npm start`'s dev server: job starts are refused with a 503 that says why, until the
 // worker's namespace step adds them.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Metadata, status } from '@grpc/grpc-js';
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -27,7 +29,10 @@ describe('job search attributes on a server that lacks them', () => {
   let testApp: TestApp;
 
   beforeAll(async () => {
-    env = await createLocalEnv({ searchAttributes: false, namespaces: ['racing', 'wrong-type'] });
+    env = await createLocalEnv({
+      searchAttributes: false,
+      namespaces: ['racing', 'wrong-type', 'wrong-type-worker'],
+    });
     testApp = createTestApp(env.client);
   });
 
@@ -81,6 +86,32 @@ describe('job search attributes on a server that lacks them', () => {
     await expect(attempt).rejects.toThrow(SearchAttributeSetupError);
     await expect(attempt).rejects.toThrow('JobType is Text but must be Keyword');
     expect(await customAttributes(env, 'wrong-type')).not.toHaveProperty('JobState');
+  });
+
+  it('stops the worker process with that message instead of polling', async () => {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: 'wrong-type-worker',
+      searchAttributes: { JobType: IndexedValueType.INDEXED_VALUE_TYPE_TEXT },
+    });
+    const root = path.join(__dirname, '..', '..');
+    const worker = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/worker.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: testApp.config.dataDir,
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: 'wrong-type-worker',
+        LOG_FORMAT: 'json',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    worker.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => worker.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toContain('JobType is Text but must be Keyword');
+    expect(output).not.toContain('worker polling');
   });
 
   it('says how to create a namespace that does not exist', async () => {
