@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ContentAnalyser } from '../src/files/content-analysis';
 import { FileStore } from '../src/files/file-store';
-import { openDatabase } from '../src/db/database';
+import { openSqliteClient } from '../src/db/sqlite-client';
+import { SqlStoredFileRepository } from '../src/files/stored-file-repository';
 
 const MiB = 1024 * 1024;
 const TEXT_SIZE = 64 * MiB;
@@ -72,8 +73,8 @@ function generatedBody(size: number): Readable {
 /** Memory held while storing an upload: streaming intake against reading the body into a Buffer. */
 async function intakeMemory(): Promise<{ bufferedMiB: number; streamedMiB: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-bench-'));
-  const db = openDatabase(path.join(dir, 'bench.sqlite'));
-  const store = new FileStore(path.join(dir, 'files'), db);
+  const sql = openSqliteClient(path.join(dir, 'bench.sqlite'));
+  const store = new FileStore(path.join(dir, 'files'), new SqlStoredFileRepository(sql));
   const peakDuring = async (work: () => Promise<void>): Promise<number> => {
     global.gc?.();
     const before = process.memoryUsage().rss;
@@ -95,7 +96,7 @@ async function intakeMemory(): Promise<{ bufferedMiB: number; streamedMiB: numbe
     });
     return { bufferedMiB, streamedMiB };
   } finally {
-    db.close();
+    await sql.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

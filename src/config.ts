@@ -79,6 +79,8 @@ export interface Config {
   temporalUiPort: number;
   temporalUiUrl: string;
   dataDir: string;
+  /** Set: PostgreSQL holds all service state and `databasePath` is unused. */
+  databaseUrl: string | undefined;
   databasePath: string;
   logLevel: LogLevel;
   maxUploadBytes: number;
@@ -249,11 +251,29 @@ function readTemporalSecurity(profile: ClientConfigProfile): TemporalConnectionS
   };
 }
 
+function readDatabaseUrl(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim();
+  if (!hasUrlProtocol(value, ['postgres:', 'postgresql:']) || new URL(value).hostname === '') {
+    throw new ConfigError(name, 'must be a postgres:// URL such as postgres://user:pass@host:5432/db');
+  }
+  return value;
+}
+
+/** Hosts sharing a database must sign webhooks alike, so none may invent its own secret. */
+function readWebhookSecret(env: Env, databaseUrl: string | undefined): string | undefined {
+  if (env.WEBHOOK_SECRET !== undefined) return readString(env, 'WEBHOOK_SECRET', '');
+  if (databaseUrl) throw new ConfigError('WEBHOOK_SECRET', 'is required when DATABASE_URL is set');
+  return undefined;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
   const dataDir = path.resolve(readString(env, 'DATA_DIR', 'data'));
   const temporalProfile = readTemporalProfile(env);
+  const databaseUrl = readDatabaseUrl(env, 'DATABASE_URL');
   return {
     host: readString(env, 'HOST', '127.0.0.1'),
     port: readPort(env, 'PORT', 3000),
@@ -268,12 +288,13 @@ export function loadConfig(env: Env = process.env): Config {
     temporalUiPort,
     temporalUiUrl: readUrl(env, 'TEMPORAL_UI_URL', `http://localhost:${temporalUiPort}`),
     dataDir,
+    databaseUrl,
     databasePath: path.resolve(readString(env, 'DATABASE_PATH', path.join(dataDir, 'durable-jobs.sqlite'))),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     maxUploadBytes: readPositiveInteger(env, 'MAX_UPLOAD_BYTES', 1024 * 1024 * 1024),
     deadLetterMaxEntries: readPositiveInteger(env, 'DEAD_LETTER_MAX_ENTRIES', 10_000),
     deadLetterMaxAgeDays: readPositiveInteger(env, 'DEAD_LETTER_MAX_AGE_DAYS', 180),
-    webhookSecret: env.WEBHOOK_SECRET === undefined ? undefined : readString(env, 'WEBHOOK_SECRET', ''),
+    webhookSecret: readWebhookSecret(env, databaseUrl),
     smtpUrl: readSmtpUrl(env, 'SMTP_URL'),
     devSmtpPort: readPort(env, 'DEV_SMTP_PORT', 2525),
     mailFrom: readMailFrom(env, 'MAIL_FROM', 'durable-jobs <no-reply@durable-jobs.local>'),

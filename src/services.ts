@@ -1,29 +1,48 @@
 import path from 'node:path';
 import type { Config } from './config';
-import { openDatabase, type Database } from './db/database';
-import { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { openSqlClient } from './db/open-sql-client';
+import type { SqlClient } from './db/sql-client';
+import type { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { SqlDeadLetterStore } from './dead-letters/sql-dead-letter-store';
+import { SqlFileAnalysisRepository, type FileAnalysisRepository } from './files/file-analysis-repository';
 import { FileStore } from './files/file-store';
+import { SqlStoredFileRepository } from './files/stored-file-repository';
+import { SqlSideEffectLedger, type SideEffectLedger } from './jobs/side-effects';
+import type { OutboxRepository } from './outbox/outbox-entry';
+import { SqlOutboxRepository } from './outbox/sql-outbox-repository';
+import { SqlUserRepository } from './users/sql-user-repository';
+import type { UserRepository } from './users/user-repository';
 import { resolveWebhookSecret } from './webhooks/secret';
 
-/** The stateful services API and worker processes share through the data folder. */
+/** The stateful services API and worker processes share: the database and the uploaded files. */
 export interface Services {
-  db: Database;
+  sql: SqlClient;
+  users: UserRepository;
+  outbox: OutboxRepository;
   files: FileStore;
-  webhookSecret: string;
+  fileAnalyses: FileAnalysisRepository;
+  sideEffects: SideEffectLedger;
   deadLetters: DeadLetterStore;
-  close(): void;
+  webhookSecret: string;
+  close(): Promise<void>;
 }
 
-export function openServices(config: Config): Services {
-  const db = openDatabase(config.databasePath);
+/** Every repository over one database: PostgreSQL when DATABASE_URL is set, else SQLite. */
+export async function openServices(config: Config): Promise<Services> {
+  const sql = await openSqlClient(config);
   return {
-    db,
-    files: new FileStore(path.join(config.dataDir, 'files'), db),
-    webhookSecret: resolveWebhookSecret(config.webhookSecret, config.dataDir),
-    deadLetters: new DeadLetterStore(db, {
+    sql,
+    users: new SqlUserRepository(sql),
+    outbox: new SqlOutboxRepository(sql),
+    files: new FileStore(path.join(config.dataDir, 'files'), new SqlStoredFileRepository(sql)),
+    fileAnalyses: new SqlFileAnalysisRepository(sql),
+    sideEffects: new SqlSideEffectLedger(sql),
+    deadLetters: new SqlDeadLetterStore(sql, {
       maxEntries: config.deadLetterMaxEntries,
       maxAgeDays: config.deadLetterMaxAgeDays,
     }),
-    close: () => db.close(),
+    // Config already refused a shared database without WEBHOOK_SECRET.
+    webhookSecret: resolveWebhookSecret(config.webhookSecret, config.dataDir),
+    close: () => sql.close(),
   };
 }

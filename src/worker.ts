@@ -108,13 +108,13 @@ export async function runWorkerUntilStopped(
   const bundling = bundleJobWorkflows();
   bundling.catch(() => undefined);
   const client = createTemporalClient(config);
-  const services = openServices(config);
+  const services = await openServices(config);
   const dependencies: ActivityDependencies = { config, logger, temporal: client, ...services };
   const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
   const shutDown = async () => {
     stopWatching();
     await client.connection.close();
-    services.close();
+    await services.close();
   };
   let failures = 0;
   let namespaceReady = false;

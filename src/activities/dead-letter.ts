@@ -27,7 +27,7 @@ export function createDeadLetterActivities({
     async recordDeadLetter(request: DeadLetterRequest): Promise<{ deadLetterId: string }> {
       const history = await temporal.workflow.getHandle(request.jobId, request.runId).fetchHistory();
       const events = history.events ?? [];
-      const entry = deadLetters.record({
+      const entry = await deadLetters.record({
         ...request,
         attempts: failedSteps(events),
         jobStartedAt: optionalTsToDate(events[0]?.eventTime)?.toISOString() ?? null,

@@ -2,17 +2,18 @@ import fs from 'node:fs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, type StepHeartbeat } from '../contracts';
-import type { Database } from '../db/database';
 import { ContentAnalyser, UnreadableContentError, type ContentAnalysis } from '../files/content-analysis';
+import type { FileAnalysisRepository } from '../files/file-analysis-repository';
 import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
 import { activityLogger } from './job-log';
-import { SideEffectLedger } from '../jobs/side-effects';
+import type { SideEffectLedger } from '../jobs/side-effects';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from '../webhooks/signature';
 
 export interface UploadActivityDependencies {
-  db: Database;
   files: FileStore;
+  fileAnalyses: FileAnalysisRepository;
+  sideEffects: SideEffectLedger;
   webhookSecret: string;
   logger?: Logger;
 }
@@ -51,21 +52,16 @@ function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-export function createUploadActivities({ db, files, webhookSecret, logger }: UploadActivityDependencies) {
-  const ledger = new SideEffectLedger(db);
-
-  function saveAnalysis(fileId: string, jobId: string, analysis: ContentAnalysis): void {
-    db.prepare(
-      `INSERT INTO file_analyses (file_id, job_id, status, analysis, updated_at)
-       VALUES (?, ?, 'complete', ?, ?)
-       ON CONFLICT (file_id, job_id) DO UPDATE SET status = excluded.status, analysis = excluded.analysis,
-         updated_at = excluded.updated_at`,
-    ).run(fileId, jobId, JSON.stringify(analysis), new Date().toISOString());
-  }
-
+export function createUploadActivities({
+  files,
+  fileAnalyses,
+  sideEffects,
+  webhookSecret,
+  logger,
+}: UploadActivityDependencies) {
   return {
     async openStoredFile(fileId: string): Promise<OpenedFile> {
-      const stored = files.get(fileId);
+      const stored = await files.get(fileId);
       if (!stored) throw fileNotFound(fileId);
       try {
         const stat = await fs.promises.stat(files.pathFor(fileId));
@@ -112,17 +108,14 @@ export function createUploadActivities({ db, files, webhookSecret, logger }: Upl
           ErrorType.checksumMismatch,
         );
       }
-      saveAnalysis(fileId, jobId, analysis);
+      await fileAnalyses.saveComplete(fileId, jobId, analysis);
       log.info({ fileId, size: analysis.size, mimeType: analysis.mimeType }, 'file analysed');
       return analysis;
     },
 
     /** Compensation: a dead-lettered job's analysis must not pass for a finished one. */
     async markUploadIncomplete({ fileId, jobId }: { fileId: string; jobId: string }): Promise<void> {
-      db.prepare(
-        `INSERT INTO file_analyses (file_id, job_id, status, analysis, updated_at) VALUES (?, ?, 'incomplete', NULL, ?)
-         ON CONFLICT (file_id, job_id) DO UPDATE SET status = 'incomplete', updated_at = excluded.updated_at`,
-      ).run(fileId, jobId, new Date().toISOString());
+      await fileAnalyses.markIncomplete(fileId, jobId);
       activityLogger(logger).warn({ fileId }, 'upload marked incomplete (compensation)');
     },
 
@@ -130,7 +123,7 @@ export function createUploadActivities({ db, files, webhookSecret, logger }: Upl
     async notifyWebhook({ jobId, url, payload }: WebhookInput): Promise<WebhookOutcome> {
       const ledgerKey = `webhook:${jobId}`;
       const log = activityLogger(logger);
-      if (ledger.isDone(ledgerKey)) {
+      if (await sideEffects.isDone(ledgerKey)) {
         log.info({ url }, 'webhook already delivered by an earlier attempt');
         return { status: null, alreadyDelivered: true };
       }
@@ -159,7 +152,7 @@ export function createUploadActivities({ db, files, webhookSecret, logger }: Upl
       }
       await response.body?.cancel();
       if (response.ok) {
-        ledger.markDone(ledgerKey, jobId, 'webhook', String(response.status));
+        await sideEffects.markDone(ledgerKey, jobId, 'webhook', String(response.status));
         log.info({ url, status: response.status }, 'webhook delivered');
         return { status: response.status, alreadyDelivered: false };
       }

@@ -6,10 +6,8 @@ import type { CapturedMailbox } from '../email/mailbox';
 import { jobInputPreparers } from '../jobs/job-inputs';
 import { startJob } from '../jobs/start-job';
 import type { Logger } from '../logger';
-import { SqliteOutboxRepository } from '../outbox/sqlite-outbox-repository';
 import type { Services } from '../services';
 import { SignupService } from '../users/signup';
-import { SqliteUserRepository } from '../users/sqlite-user-repository';
 import { createFastifyApp } from './fastify-adapter';
 import type { RouteDefinition } from './route';
 import { deadLetterRoutes } from './routes/dead-letters';
@@ -40,8 +38,8 @@ export function apiRoutes({
   devMailbox,
 }: ApiDependencies): RouteDefinition[] {
   const signups = new SignupService({
-    users: new SqliteUserRepository(services.db),
-    outbox: new SqliteOutboxRepository(services.db),
+    users: services.users,
+    outbox: services.outbox,
     temporal,
     logger,
   });

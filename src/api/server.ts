@@ -3,7 +3,6 @@ import { loadConfig, type Config } from '../config';
 import type { CapturedMailbox } from '../email/mailbox';
 import { createLogger, type Logger } from '../logger';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { SqliteOutboxRepository } from '../outbox/sqlite-outbox-repository';
 import { createTemporalClient } from '../temporal/client';
 import { openServices } from '../services';
 import { buildApp } from './app';
@@ -24,10 +23,10 @@ export async function startApi(
   options: StartApiOptions = {},
 ): Promise<RunningApi> {
   const temporal = createTemporalClient(config);
-  const services = openServices(config);
+  const services = await openServices(config);
   const app = buildApp({ config, logger, temporal, services, devMailbox: options.devMailbox });
   // Jobs recorded in the outbox while Temporal was unreachable are started from the API process.
-  const relay = new OutboxRelay({ outbox: new SqliteOutboxRepository(services.db), temporal, logger });
+  const relay = new OutboxRelay({ outbox: services.outbox, temporal, logger });
   await app.listen({ host: config.host, port: config.port });
   relay.start();
   logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening');
@@ -37,7 +36,7 @@ export async function startApi(
       await relay.stop();
       await app.close();
       await temporal.connection.close();
-      services.close();
+      await services.close();
     },
   };
 }

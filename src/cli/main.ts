@@ -4,13 +4,16 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiClient, ApiError, ApiUnreachableError } from './api-client';
 import { COMMANDS, UsageError, type CommandSpec, type OptionSpec } from './commands';
 
-export const DEFAULT_API = 'http://localhost:3000';
+/** The API that `npm start` runs in the same environment: $PORT, else 3000. */
+function defaultApi(env: NodeJS.ProcessEnv): string {
+  return `http://localhost:${env.PORT || 3000}`;
+}
 
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   api: {
     type: 'string',
     valueName: 'URL',
-    description: `the API (default: $DURABLE_JOBS_API, else ${DEFAULT_API})`,
+    description: 'the API (default: $DURABLE_JOBS_API, else http://localhost:$PORT, PORT defaulting to 3000)',
   },
   help: { type: 'boolean', description: 'show help' },
 };
@@ -203,7 +206,9 @@ export async function runCli(
       return 0;
     }
     checkInvocation(command, positionals, values);
-    const api = new ApiClient((values.api as string | undefined) ?? env.DURABLE_JOBS_API ?? DEFAULT_API);
+    const api = new ApiClient(
+      (values.api as string | undefined) ?? (env.DURABLE_JOBS_API || defaultApi(env)),
+    );
     return await command.run({ api, positionals, options: values, stdin });
   } catch (error) {
     return report(error);

@@ -4,7 +4,10 @@ export interface Migration {
   sql: string;
 }
 
-/** Append only: a released migration never changes. */
+/**
+ * SQLite's schema, its version kept in `PRAGMA user_version`. Append only: a released migration
+ * never changes. PostgreSQL has its own list (postgres-migrations.ts) with the same versions.
+ */
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -101,5 +104,10 @@ export const MIGRATIONS: Migration[] = [
     version: 7,
     name: 'dead-letter redrive claims expire',
     sql: `ALTER TABLE dead_letters ADD COLUMN claimed_at TEXT;`,
+  },
+  {
+    version: 8,
+    name: 'outbox dispatch claims expire',
+    sql: `ALTER TABLE outbox ADD COLUMN claimed_at TEXT;`,
   },
 ];

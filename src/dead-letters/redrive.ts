@@ -33,9 +33,9 @@ export class Redriver {
   ) {}
 
   async redriveOne(id: string, correctedInput?: Record<string, unknown>): Promise<RedriveOutcome> {
-    const entry = this.store.get(id);
+    const entry = await this.store.get(id);
     if (!entry) throw notFound('Dead letter not found', { deadLetterId: id });
-    if (!this.store.claimForRedrive(id)) {
+    if (!(await this.store.claimForRedrive(id))) {
       throw conflict(
         entry.status === 'redriven' ? 'Dead letter was already redriven' : 'Dead letter is being redriven',
         { deadLetterId: id, status: entry.status, redrivenJobId: entry.redrivenJobId },
@@ -46,7 +46,7 @@ export class Redriver {
 
   /** Bounded by `limit`; entries are claimed first, so overlapping bulk redrives never share one. */
   async redriveMany(filter: { jobType?: string; limit: number }): Promise<BulkRedriveResult> {
-    const claimed = this.store.claimBatchForRedrive(filter);
+    const claimed = await this.store.claimBatchForRedrive(filter);
     const result: BulkRedriveResult = { redriven: [], failed: [] };
     for (const entry of claimed) {
       try {
@@ -61,13 +61,16 @@ export class Redriver {
   private async start(entry: DeadLetter, correctedInput?: Record<string, unknown>): Promise<RedriveOutcome> {
     try {
       if (!isJobType(entry.jobType)) throw new Error(`Unknown job type ${entry.jobType}`);
-      const input = this.preparers[entry.jobType]({ ...asRecord(entry.input), ...(correctedInput ?? {}) });
+      const input = await this.preparers[entry.jobType]({
+        ...asRecord(entry.input),
+        ...(correctedInput ?? {}),
+      });
       // Keyed by the entry: a redrive retried after a crash finds the job it already started.
       const job = await this.startJob(entry.jobType, input, `redrive:${entry.id}`);
-      this.store.completeRedrive(entry.id, job.jobId);
+      await this.store.completeRedrive(entry.id, job.jobId);
       return { deadLetterId: entry.id, jobId: job.jobId };
     } catch (error) {
-      this.store.releaseRedrive(entry.id);
+      await this.store.releaseRedrive(entry.id);
       throw error;
     }
   }

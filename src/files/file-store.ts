@@ -3,16 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Database } from '../db/database';
+import type { StoredFile, StoredFileRepository } from './stored-file-repository';
 
-export interface StoredFile {
-  fileId: string;
-  size: number;
-  sha256: string;
-  contentType: string;
-  originalName: string | null;
-  createdAt: string;
-}
+export type { StoredFile } from './stored-file-repository';
 
 export class FileTooLargeError extends Error {
   constructor(readonly limitBytes: number) {
@@ -52,31 +45,11 @@ class MeteredStream extends Transform {
   }
 }
 
-interface StoredFileRow {
-  id: string;
-  size: number;
-  sha256: string;
-  content_type: string;
-  original_name: string | null;
-  created_at: string;
-}
-
-function fromRow(row: StoredFileRow): StoredFile {
-  return {
-    fileId: row.id,
-    size: row.size,
-    sha256: row.sha256,
-    contentType: row.content_type,
-    originalName: row.original_name,
-    createdAt: row.created_at,
-  };
-}
-
 /** Uploaded files on disk under one folder, with their metadata in the service's database. */
 export class FileStore {
   constructor(
     readonly directory: string,
-    private readonly db: Database,
+    private readonly metadata: StoredFileRepository,
   ) {
     fs.mkdirSync(directory, { recursive: true });
   }
@@ -110,24 +83,22 @@ export class FileStore {
       originalName: details.originalName ?? null,
       createdAt: new Date().toISOString(),
     };
-    this.db
-      .prepare(
-        `INSERT INTO stored_files (id, size, sha256, content_type, original_name, created_at)
-         VALUES (@fileId, @size, @sha256, @contentType, @originalName, @createdAt)`,
-      )
-      .run(stored);
+    try {
+      await this.metadata.insert(stored);
+    } catch (error) {
+      fs.rmSync(finalPath, { force: true });
+      throw error;
+    }
     return stored;
   }
 
-  remove(fileId: string): void {
+  async remove(fileId: string): Promise<void> {
     fs.rmSync(this.pathFor(fileId), { force: true });
-    this.db.prepare('DELETE FROM stored_files WHERE id = ?').run(fileId);
+    await this.metadata.delete(fileId);
   }
 
-  get(fileId: string): StoredFile | undefined {
+  async get(fileId: string): Promise<StoredFile | undefined> {
     if (!isValidFileId(fileId)) return undefined;
-    const row = this.db.prepare('SELECT * FROM stored_files WHERE id = ?').get(fileId) as
-      StoredFileRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return this.metadata.get(fileId);
   }
 }

@@ -35,8 +35,8 @@ export function parseUploadRequest(raw: Record<string, unknown>): UploadRequest 
 }
 
 /** The workflow input for an upload job, taking size and checksum from intake. */
-export function uploadJobInput(files: FileStore, request: UploadRequest): ProcessUploadInput {
-  const stored = files.get(request.fileId);
+export async function uploadJobInput(files: FileStore, request: UploadRequest): Promise<ProcessUploadInput> {
+  const stored = await files.get(request.fileId);
   if (!stored) throw notFound('File not found', { fileId: request.fileId });
   return { ...request, sha256: stored.sha256, size: stored.size, contentType: stored.contentType };
 }
@@ -61,7 +61,7 @@ export interface JobInputServices {
   files: FileStore;
 }
 
-export type JobInputPreparer = (raw: Record<string, unknown>) => unknown;
+export type JobInputPreparer = (raw: Record<string, unknown>) => Promise<unknown>;
 
 /**
  * Per job type: checks a (possibly hand-corrected) input and turns it into the workflow's input.
@@ -70,6 +70,6 @@ export type JobInputPreparer = (raw: Record<string, unknown>) => unknown;
 export function jobInputPreparers(services: JobInputServices): Record<JobType, JobInputPreparer> {
   return {
     processUpload: (raw) => uploadJobInput(services.files, parseUploadRequest(raw)),
-    sendEmail: parseEmailRequest,
+    sendEmail: async (raw) => parseEmailRequest(raw),
   };
 }

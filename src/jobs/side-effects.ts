@@ -1,21 +1,28 @@
-import type { Database } from '../db/database';
+import type { SqlClient } from '../db/sql-client';
 
 /**
  * Remembers side effects that must happen once per job (the seed's `is_already_processed` /
  * `mark_processed`), so that a retried activity does not repeat one that already succeeded.
  */
-export class SideEffectLedger {
-  constructor(private readonly db: Database) {}
+export interface SideEffectLedger {
+  isDone(key: string): Promise<boolean>;
+  /** True for the one caller that recorded `key` first; false when it was already there. */
+  markDone(key: string, jobId: string, kind: string, detail?: string): Promise<boolean>;
+}
 
-  isDone(key: string): boolean {
-    return this.db.prepare('SELECT 1 FROM side_effects WHERE key = ?').get(key) !== undefined;
+export class SqlSideEffectLedger implements SideEffectLedger {
+  constructor(private readonly sql: SqlClient) {}
+
+  async isDone(key: string): Promise<boolean> {
+    return (await this.sql.query('SELECT 1 FROM side_effects WHERE key = ?', [key])).length > 0;
   }
 
-  markDone(key: string, jobId: string, kind: string, detail?: string): void {
-    this.db
-      .prepare(
-        `INSERT OR IGNORE INTO side_effects (key, job_id, kind, detail, completed_at) VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(key, jobId, kind, detail ?? null, new Date().toISOString());
+  async markDone(key: string, jobId: string, kind: string, detail?: string): Promise<boolean> {
+    const inserted = await this.sql.execute(
+      `INSERT INTO side_effects (key, job_id, kind, detail, completed_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO NOTHING`,
+      [key, jobId, kind, detail ?? null, new Date().toISOString()],
+    );
+    return inserted === 1;
   }
 }

@@ -19,7 +19,8 @@ const DEFAULT_DISPATCH_TIMEOUT_MS = 5_000;
 
 /**
  * Starts the jobs that the outbox holds but nobody started yet (Temporal was down, or the process
- * died in between), oldest first, on an interval.
+ * died in between), oldest first, on an interval. Entries are claimed in the database first, so
+ * relays on several hosts share the work instead of repeating it.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -47,9 +48,9 @@ export class OutboxRelay {
    */
   async relayPending(): Promise<number> {
     const { outbox, temporal, logger } = this.options;
-    const entries = await outbox.pending(this.options.batchSize ?? DEFAULT_BATCH_SIZE);
+    const entries = await outbox.claimPending(this.options.batchSize ?? DEFAULT_BATCH_SIZE);
     let dispatched = 0;
-    for (const entry of entries) {
+    for (const [index, entry] of entries.entries()) {
       try {
         const started = await dispatchOutboxEntry(temporal, outbox, entry, {
           timeoutMs: this.options.dispatchTimeoutMs ?? DEFAULT_DISPATCH_TIMEOUT_MS,
@@ -67,6 +68,7 @@ export class OutboxRelay {
           );
         }
         this.failing = true;
+        await outbox.releaseClaims(entries.slice(index + 1).map((rest) => rest.id));
         return dispatched;
       }
     }

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * WEBHOOK_SECRET when configured; otherwise one generated on first use and kept in the data
- * folder, so that every worker sharing the folder signs alike and receivers can read it there.
+ * WEBHOOK_SECRET when configured; otherwise (embedded SQLite mode only: configuration requires the
+ * variable with DATABASE_URL) one generated on first use and kept in the data folder, so that every
+ * worker sharing the folder signs alike and receivers can read it there.
  */
 export function resolveWebhookSecret(configured: string | undefined, dataDir: string): string {
   if (configured) return configured;

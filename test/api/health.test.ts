@@ -12,7 +12,7 @@ describe('health routes', () => {
 
   beforeAll(async () => {
     env = await createLocalEnv();
-    testApp = createTestApp(env.client);
+    testApp = await createTestApp(env.client);
     app = testApp.app;
   });
 
@@ -39,7 +39,7 @@ describe('health routes', () => {
       temporalAddress: `127.0.0.1:${port}`,
       temporalNamespace: 'default',
     });
-    const isolated = createTestApp(unreachable);
+    const isolated = await createTestApp(unreachable);
     try {
       const response = await isolated.app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);

@@ -84,4 +84,12 @@ describe('durable-jobs arguments', () => {
     expect(run.stderr).toContain('Usage: durable-jobs status <jobId> [options]');
     expect(run.stderr).toContain('More: durable-jobs status --help');
   });
+
+  it('talks to http://localhost:$PORT when neither --api nor DURABLE_JOBS_API is given', async () => {
+    const port = new URL(await deadApi).port;
+    const env: Record<string, string> = { PORT: port, DURABLE_JOBS_API: '' };
+    const run = await cli(['status', 'upload-1'], { env });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot reach the durable-jobs API at http://localhost:${port} (`);
+  });
 });

@@ -19,9 +19,8 @@ describe('the dead-letter API', () => {
     const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
     await suite.harness.waitForJob(jobId);
     suite.receiver.answer([], 200);
-    const entry = suite.harness.testApp.services.deadLetters
-      .list({ limit: 100 })
-      .items.find((item) => item.jobId === jobId);
+    const { items } = await suite.harness.testApp.services.deadLetters.list({ limit: 100 });
+    const entry = items.find((item) => item.jobId === jobId);
     if (!entry) throw new Error(`no dead letter for ${jobId}`);
     return { jobId, deadLetterId: entry.id, fileId };
   }
@@ -66,7 +65,7 @@ describe('the dead-letter API', () => {
     expect(suite.receiver.deliveriesFor(jobId).map((delivery) => delivery.path)).toEqual([
       '/hooks/upload?fixed=1',
     ]);
-    expect(suite.harness.testApp.services.deadLetters.get(deadLetterId)?.redrivenJobId).toBe(jobId);
+    expect((await suite.harness.testApp.services.deadLetters.get(deadLetterId))?.redrivenJobId).toBe(jobId);
   });
 
   it('lists newest first, filters by job type and pages with a cursor', async () => {
@@ -131,19 +130,21 @@ describe('the dead-letter API', () => {
   it('bulk-redrives a bounded batch and never the same entry twice, even when called concurrently', async () => {
     const created = [];
     for (let index = 0; index < 3; index += 1) created.push(await deadLetteredUpload(`bulk ${index}`));
-    const pendingUploads = () =>
-      suite.harness.testApp.services.deadLetters.list({
-        jobType: 'processUpload',
-        status: 'pending',
-        limit: 100,
-      }).items;
-    const pendingBefore = pendingUploads().length;
+    const pendingUploads = async () =>
+      (
+        await suite.harness.testApp.services.deadLetters.list({
+          jobType: 'processUpload',
+          status: 'pending',
+          limit: 100,
+        })
+      ).items;
+    const pendingBefore = (await pendingUploads()).length;
     expect(pendingBefore).toBeGreaterThanOrEqual(3);
 
     const bounded = await inject('POST', '/dead-letters/redrive', { jobType: 'processUpload', limit: 2 });
     expect(bounded.statusCode).toBe(202);
     expect(bounded.json().redriven).toHaveLength(2);
-    expect(pendingUploads()).toHaveLength(pendingBefore - 2);
+    expect(await pendingUploads()).toHaveLength(pendingBefore - 2);
 
     const [left, right] = await Promise.all([
       inject('POST', '/dead-letters/redrive', { jobType: 'processUpload', limit: 100 }),
@@ -154,7 +155,7 @@ describe('the dead-letter API', () => {
     );
     expect(new Set(redrivenIds).size).toBe(redrivenIds.length);
     expect(redrivenIds).toHaveLength(pendingBefore - 2);
-    expect(pendingUploads()).toHaveLength(0);
+    expect(await pendingUploads()).toHaveLength(0);
 
     const nothingLeft = await inject('POST', '/dead-letters/redrive', { jobType: 'processUpload' });
     expect(nothingLeft.json()).toEqual({ redriven: [], failed: [] });

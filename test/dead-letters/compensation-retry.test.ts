@@ -37,7 +37,7 @@ describe('the compensating step', () => {
     await harness.waitForJob(jobId);
 
     expect(recordCalls).toBe(2);
-    const entries = harness.testApp.services.deadLetters.list({ limit: 10 }).items;
+    const { items: entries } = await harness.testApp.services.deadLetters.list({ limit: 10 });
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ jobId, errorType: 'WebhookRejected' });
     const status = await harness.status(jobId);

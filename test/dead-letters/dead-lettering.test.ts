@@ -6,15 +6,13 @@ import { useUploadSuite } from '../helpers/jobs-harness';
 describe('dead-lettering an upload job', () => {
   const suite = useUploadSuite();
 
-  const entryFor = (jobId: string) =>
-    suite.harness.testApp.services.deadLetters
-      .list({ limit: 100 })
-      .items.filter((entry) => entry.jobId === jobId);
+  const entryFor = async (jobId: string) =>
+    (await suite.harness.testApp.services.deadLetters.list({ limit: 100 })).items.filter(
+      (entry) => entry.jobId === jobId,
+    );
 
-  const analysisRows = (fileId: string) =>
-    suite.harness.testApp.services.db
-      .prepare('SELECT status FROM file_analyses WHERE file_id = ?')
-      .all(fileId);
+  const analysisRows = async (fileId: string) =>
+    (await suite.harness.testApp.services.fileAnalyses.listForFile(fileId)).map(({ status }) => ({ status }));
 
   it('records one entry after exactly the declared attempts and backoff, and marks the run for the Web UI', async () => {
     suite.receiver.answer([], 503);
@@ -23,7 +21,7 @@ describe('dead-lettering an upload job', () => {
     await suite.harness.waitForJob(jobId);
 
     const maximumAttempts = RETRY_POLICIES.notifyWebhook.maximumAttempts;
-    const entries = entryFor(jobId);
+    const entries = await entryFor(jobId);
     expect(entries).toHaveLength(1);
     const [entry] = entries;
     expect(entry).toMatchObject({
@@ -54,7 +52,7 @@ describe('dead-lettering an upload job', () => {
     expect(status.error).toContain(`Dead-lettered as ${entry!.id}`);
     expect(status.error).toContain('answered 503');
     // The analysis had finished, but the job did not: it is flagged, not passed off as done.
-    expect(analysisRows(fileId)).toEqual([{ status: 'incomplete' }]);
+    expect(await analysisRows(fileId)).toEqual([{ status: 'incomplete' }]);
   });
 
   it('dead-letters a non-retryable failure on the first attempt, and sends no webhook', async () => {
@@ -64,7 +62,7 @@ describe('dead-lettering an upload job', () => {
     const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
     await suite.harness.waitForJob(jobId);
 
-    const [entry] = entryFor(jobId);
+    const [entry] = await entryFor(jobId);
     expect(entry).toMatchObject({
       failedStep: 'analyseFile',
       errorType: 'ChecksumMismatch',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
-import { openServices } from '../../src/services';
+import { openServices, type Services } from '../../src/services';
 import { startCaptureServer, type RunningCaptureServer } from '../../src/email/capture-server';
 import { CapturedMailbox } from '../../src/email/mailbox';
 import { createSmtpTransport } from '../../src/email/transport';
@@ -18,9 +18,10 @@ describe('embedded capturing SMTP server and /dev/mail', () => {
   let capture: RunningCaptureServer;
   let temporal: Client;
   let app: FastifyInstance;
-  const services = openServices(config);
+  let services: Services;
 
   beforeAll(async () => {
+    services = await openServices(config);
     capture = await startCaptureServer({ directory, port: 0, logger: silentLogger });
     temporal = createTemporalClient({
       temporalAddress: `127.0.0.1:${await closedPort()}`,
@@ -39,7 +40,7 @@ describe('embedded capturing SMTP server and /dev/mail', () => {
     await app?.close();
     await temporal?.connection.close();
     await capture?.stop();
-    services.close();
+    await services?.close();
   });
 
   it('stores what it receives over SMTP as .eml files, listed and readable through /dev/mail', async () => {

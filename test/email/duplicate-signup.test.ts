@@ -27,9 +27,9 @@ describe('signing up twice with one address', () => {
 
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ code: 'CONFLICT', field: 'email' });
-    const count = harness.db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
-    expect(count.n).toBe(1);
-    const outbox = harness.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number };
-    expect(outbox.n).toBe(1);
+    const [users] = await harness.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+    expect(users?.n).toBe(1);
+    const [outbox] = await harness.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox');
+    expect(outbox?.n).toBe(1);
   });
 });

@@ -47,7 +47,7 @@ describe('SMTP 550 (mailbox unavailable)', () => {
     expect(job).toMatchObject({ state: 'dead_lettered', attempts: 1 });
     expect(job.error).toContain('550');
 
-    const [entry, ...others] = harness.services.deadLetters.list({ limit: 10 }).items;
+    const [entry, ...others] = (await harness.services.deadLetters.list({ limit: 10 })).items;
     expect(others).toHaveLength(0);
     expect(entry).toMatchObject({
       jobId,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { buildApp } from '../../src/api/app';
-import type { Database } from '../../src/db/database';
 import { openServices, type Services } from '../../src/services';
 import { silentLogger } from '../../src/logger';
 import { createTemporalClient } from '../../src/temporal/client';
@@ -12,14 +11,12 @@ import { closedPort } from '../helpers/ports';
 // a job and answer 503 (or 201 for signup), never the 400 these tests expect.
 describe('validation of /signup and /emails', () => {
   let app: FastifyInstance;
-  let db: Database;
   let services: Services;
   let temporal: Client;
 
   beforeAll(async () => {
     const config = testConfig();
-    services = openServices(config);
-    db = services.db;
+    services = await openServices(config);
     temporal = createTemporalClient({
       temporalAddress: `127.0.0.1:${await closedPort()}`,
       temporalNamespace: 'default',
@@ -30,7 +27,7 @@ describe('validation of /signup and /emails', () => {
   afterAll(async () => {
     await app?.close();
     await temporal?.connection.close();
-    services?.close();
+    await services?.close();
   });
 
   it.each([
@@ -46,8 +43,8 @@ describe('validation of /signup and /emails', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
     expect(typeof response.json().error).toBe('string');
-    const users = db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number };
-    expect(users.n).toBe(0);
+    const [users] = await services.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+    expect(users?.n).toBe(0);
   });
 
   it.each([

@@ -3,8 +3,6 @@ import { buildApp } from '../../src/api/app';
 import { silentLogger } from '../../src/logger';
 import { dispatchOutboxEntry } from '../../src/outbox/dispatch';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
-import { SqliteOutboxRepository } from '../../src/outbox/sqlite-outbox-repository';
-import { SqliteUserRepository } from '../../src/users/sqlite-user-repository';
 import { createTemporalClient } from '../../src/temporal/client';
 import { startEmailHarness, type EmailHarness } from '../helpers/email-harness';
 import { closedPort } from '../helpers/ports';
@@ -51,10 +49,9 @@ describe('signup while Temporal is unreachable (transactional outbox)', () => {
     expect(signup.statusCode).toBe(201);
     const body = signup.json();
     expect(body).toMatchObject({ email: 'Carol@Example.com', name: 'Carol' });
-    const users = new SqliteUserRepository(harness.db);
+    const { users, outbox } = harness.services;
     expect(await users.findByEmail('carol@example.com')).toMatchObject({ id: body.id, name: 'Carol' });
 
-    const outbox = new SqliteOutboxRepository(harness.db);
     const [pending, ...others] = await outbox.pending(10);
     expect(others).toHaveLength(0);
     expect(pending).toMatchObject({

@@ -75,7 +75,7 @@ describe('SMTP server unreachable', () => {
     expect(job).toMatchObject({ state: 'dead_lettered', attempts: 5 });
     expect(job.error).toContain('ECONNREFUSED');
 
-    const { items } = harness.services.deadLetters.list({ jobType: 'sendEmail', limit: 10 });
+    const { items } = await harness.services.deadLetters.list({ jobType: 'sendEmail', limit: 10 });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({
       jobId,

@@ -14,9 +14,9 @@ export interface TestApp {
 }
 
 /** The real API over a fresh data folder and database, driven with `app.inject()`. */
-export function createTestApp(temporal: Client, overrides: Partial<Config> = {}): TestApp {
+export async function createTestApp(temporal: Client, overrides: Partial<Config> = {}): Promise<TestApp> {
   const config = testConfig(overrides);
-  const services = openServices(config);
+  const services = await openServices(config);
   const app = buildApp({ config, logger: silentLogger, temporal, services });
   return {
     app,
@@ -24,7 +24,7 @@ export function createTestApp(temporal: Client, overrides: Partial<Config> = {})
     services,
     close: async () => {
       await app.close();
-      services.close();
+      await services.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../src/config';
-import type { Database } from '../../src/db/database';
+import type { SqlClient } from '../../src/db/sql-client';
 import type { Services } from '../../src/services';
 import { JobsHarness } from './jobs-harness';
 import { TestSmtpServer, type TestSmtpServerOptions } from './smtp-test-server';
@@ -11,7 +11,7 @@ export interface EmailHarness {
   env: TestWorkflowEnvironment;
   smtp: TestSmtpServer;
   config: Config;
-  db: Database;
+  sql: SqlClient;
   services: Services;
   app: FastifyInstance;
   teardown(): Promise<void>;
@@ -30,7 +30,7 @@ export async function startEmailHarness(options: EmailHarnessOptions = {}): Prom
     env: jobs.env,
     smtp,
     config,
-    db: services.db,
+    sql: services.sql,
     services,
     app: jobs.app,
     teardown: async () => {

@@ -32,7 +32,7 @@ export class JobsHarness {
 
   static async start(options: JobsHarnessOptions = {}): Promise<JobsHarness> {
     const env = await (options.createEnv ?? createTimeSkippingEnv)();
-    const testApp = createTestApp(env.client, options.config);
+    const testApp = await createTestApp(env.client, options.config);
     const worker = await createJobsWorker({
       connection: env.nativeConnection,
       namespace: 'default',

@@ -63,7 +63,7 @@ describe('monitoring over HTTP: job event stream and /metrics', () => {
   });
 
   it('ends open streams when the server closes', async () => {
-    const app = createTestApp(harness.env.client);
+    const app = await createTestApp(harness.env.client);
     // A job that stays queued: nothing polls this task queue.
     const started = await harness.env.client.workflow.start('processUpload', {
       taskQueue: 'nobody-polls-here',
@@ -192,7 +192,7 @@ describe('monitoring over HTTP: job event stream and /metrics', () => {
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const address = (server: http.Server) => `127.0.0.1:${(server.address() as AddressInfo).port}`;
     const scrape = async (workerMetricsAddress: string) => {
-      const app = createTestApp(harness.env.client, { workerMetricsAddress });
+      const app = await createTestApp(harness.env.client, { workerMetricsAddress });
       try {
         const response = await app.app.inject({ method: 'GET', url: '/metrics' });
         expect(response.statusCode).toBe(200);

@@ -103,7 +103,7 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
   it('answers 503 with temporal "unreachable" when Temporal cannot be reached, instead of hanging', async () => {
     const port = await closedPort();
     const client = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${port}` }) });
-    const app = createTestApp(client, { temporalAddress: `127.0.0.1:${port}` });
+    const app = await createTestApp(client, { temporalAddress: `127.0.0.1:${port}` });
     try {
       const response = await app.app.inject({ method: 'GET', url: '/health/jobs' });
       expect(response.statusCode).toBe(503);

@@ -63,7 +63,7 @@ describe('Temporal API key', () => {
   it("is sent by the API's client: ready, and a job starts", async () => {
     const client = clientFor();
     expect(await checkTemporalReadiness(client)).toEqual({ ready: true });
-    const testApp = createTestApp(client);
+    const testApp = await createTestApp(client);
     try {
       const response = await testApp.app.inject({
         method: 'POST',

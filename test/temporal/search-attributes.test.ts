@@ -33,7 +33,7 @@ describe('job search attributes on a server that lacks them', () => {
       searchAttributes: false,
       namespaces: ['racing', 'wrong-type', 'wrong-type-worker'],
     });
-    testApp = createTestApp(env.client);
+    testApp = await createTestApp(env.client);
   });
 
   afterAll(async () => {

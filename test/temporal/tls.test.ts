@@ -76,8 +76,8 @@ describe('Temporal over mutual TLS', () => {
     let workerExited: Promise<void>;
     const logLines: Array<Record<string, unknown>> = [];
 
-    beforeAll(() => {
-      testApp = createTestApp(clientFor(tlsEnv()));
+    beforeAll(async () => {
+      testApp = await createTestApp(clientFor(tlsEnv()));
     });
 
     afterAll(async () => {

@@ -21,10 +21,10 @@ function multipart(field: string, filename: string, contentType: string, content
 describe('POST /files: file intake', () => {
   let testApp: TestApp;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Intake never talks to Temporal; a lazy client that is never used keeps this test server-free.
     const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    testApp = createTestApp(temporal, { maxUploadBytes: 64 * 1024 });
+    testApp = await createTestApp(temporal, { maxUploadBytes: 64 * 1024 });
   });
 
   afterAll(async () => {

@@ -45,7 +45,10 @@ describe('processUpload: notifyEmail', () => {
       expect(status.state).toBe('completed');
       expect(status.result).toMatchObject({ notified: { email: false }, emailJobId: `${jobId}-email` });
       expect((await harness.status(`${jobId}-email`)).state).toBe('dead_lettered');
-      const entries = harness.testApp.services.deadLetters.list({ jobType: 'sendEmail', limit: 10 }).items;
+      const { items: entries } = await harness.testApp.services.deadLetters.list({
+        jobType: 'sendEmail',
+        limit: 10,
+      });
       expect(entries.map((entry) => entry.jobId)).toEqual([`${jobId}-email`]);
     } finally {
       refuseRecipients = false;

@@ -55,7 +55,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
       schema: { querystring: listQuery },
       handler: async ({ query }) => {
         try {
-          const page = store.list({
+          const page = await store.list({
             jobType: query.jobType,
             status: query.status as 'pending' | 'redriving' | 'redriven' | undefined,
             limit: pageSize(query.limit),
@@ -74,7 +74,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
       path: '/dead-letters/:id',
       schema: { params: idParams },
       handler: async ({ params }) => {
-        const entry = store.get(params.id ?? '');
+        const entry = await store.get(params.id ?? '');
         if (!entry) throw notFound('Dead letter not found', { deadLetterId: params.id });
         return { status: 200, body: entry };
       },
@@ -110,8 +110,8 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
       schema: { params: idParams },
       handler: async ({ params }) => {
         const id = params.id ?? '';
-        if (!store.get(id)) throw notFound('Dead letter not found', { deadLetterId: id });
-        if (!store.discard(id)) throw conflict('Dead letter is being redriven', { deadLetterId: id });
+        if (!(await store.get(id))) throw notFound('Dead letter not found', { deadLetterId: id });
+        if (!(await store.discard(id))) throw conflict('Dead letter is being redriven', { deadLetterId: id });
         return { status: 204 };
       },
     }),

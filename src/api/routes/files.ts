@@ -27,7 +27,7 @@ export function fileRoutes(files: FileStore, maxUploadBytes: number): RouteDefin
       path: '/files/:fileId',
       handler: async (request) => {
         const fileId = request.params.fileId ?? '';
-        const stored = files.get(fileId);
+        const stored = await files.get(fileId);
         if (!stored) throw notFound('File not found', { fileId });
         return { status: 200, body: { ...describe(stored), createdAt: stored.createdAt } };
       },

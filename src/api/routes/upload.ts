@@ -23,7 +23,7 @@ export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinitio
       path: '/upload',
       schema: { body: uploadBodySchema },
       handler: async (request) => {
-        const input = uploadJobInput(files, request.body);
+        const input = await uploadJobInput(files, request.body);
         const job = await startJob(temporal, 'processUpload', [input], {
           idempotencyKey: idempotencyKeyOf(request.headers),
         });

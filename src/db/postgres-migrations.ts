@@ -1,0 +1,110 @@
+import type { Migration } from './migrations';
+
+/**
+ * PostgreSQL's schema: the same versions, names and meaning as SQLite's list, applied versions
+ * recorded in `schema_migrations`. Timestamps stay ISO-8601 UTC text as on SQLite, so both
+ * backends compare and order them alike. Append only: a released migration never changes.
+ */
+export const POSTGRES_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'stored files',
+    sql: `
+      CREATE TABLE stored_files (
+        id TEXT PRIMARY KEY,
+        size BIGINT NOT NULL,
+        sha256 TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        original_name TEXT,
+        created_at TEXT NOT NULL
+      );`,
+  },
+  {
+    version: 2,
+    name: 'completed side effects, for once-only notifications',
+    sql: `
+      CREATE TABLE side_effects (
+        key TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT,
+        completed_at TEXT NOT NULL
+      );`,
+  },
+  {
+    version: 3,
+    name: 'users',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        email_key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );`,
+  },
+  {
+    version: 4,
+    name: 'transactional outbox of jobs to start',
+    sql: `
+      CREATE TABLE outbox (
+        seq BIGSERIAL PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        job_type TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        input TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        dispatched_at TEXT,
+        dispatch_attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+      );
+      CREATE INDEX outbox_pending ON outbox (seq) WHERE dispatched_at IS NULL;`,
+  },
+  {
+    version: 5,
+    name: 'file analyses',
+    sql: `
+      CREATE TABLE file_analyses (
+        file_id TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('complete', 'incomplete')),
+        analysis TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (file_id, job_id)
+      );`,
+  },
+  {
+    version: 6,
+    name: 'dead letters',
+    sql: `
+      CREATE TABLE dead_letters (
+        id TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        job_type TEXT NOT NULL,
+        input TEXT NOT NULL,
+        error_type TEXT,
+        error_message TEXT NOT NULL,
+        failed_step TEXT,
+        attempts TEXT NOT NULL,
+        job_started_at TEXT,
+        failed_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'redriving', 'redriven')),
+        redriven_job_id TEXT,
+        redriven_at TEXT,
+        UNIQUE (job_id, run_id)
+      );
+      CREATE INDEX dead_letters_newest ON dead_letters (failed_at DESC, id DESC);
+      CREATE INDEX dead_letters_by_type ON dead_letters (job_type, failed_at DESC, id DESC);`,
+  },
+  {
+    version: 7,
+    name: 'dead-letter redrive claims expire',
+    sql: `ALTER TABLE dead_letters ADD COLUMN claimed_at TEXT;`,
+  },
+  {
+    version: 8,
+    name: 'outbox dispatch claims expire',
+    sql: `ALTER TABLE outbox ADD COLUMN claimed_at TEXT;`,
+  },
+];
