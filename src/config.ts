@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { S3Settings } from './files/s3-blob-store';
+import type { TLSConfig } from '@temporalio/client';
+import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import { hasUrlProtocol, isHttpUrl } from './urls';
 
 export class ConfigError extends Error {
@@ -12,11 +15,67 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Every environment variable the service reads (besides `TEMPORAL_GRPC_META_*`). Deployment files
+ * are checked against this list; add a variable here when `loadConfig` starts reading it.
+ */
+export const CONFIG_VARIABLES = [
+  'HOST',
+  'PORT',
+  'DATA_DIR',
+  'DATABASE_PATH',
+  'LOG_LEVEL',
+  'MAX_UPLOAD_BYTES',
+  'WEBHOOK_SECRET',
+  'DEAD_LETTER_MAX_ENTRIES',
+  'DEAD_LETTER_MAX_AGE_DAYS',
+  'SMTP_URL',
+  'DEV_SMTP_PORT',
+  'MAIL_FROM',
+  'WORKER_METRICS_ADDRESS',
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'TEMPORAL_UI_URL',
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_CERT_DATA',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_CONFIG_FILE',
+  'TEMPORAL_PROFILE',
+  // Multi-host storage: PostgreSQL for state, an S3 bucket for uploaded files.
+  'DATABASE_URL',
+  'S3_BUCKET',
+  'S3_ENDPOINT',
+  'S3_PREFIX',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+] as const;
+
+/** Extra gRPC headers for Temporal: `TEMPORAL_GRPC_META_X_TENANT=a` sends `x-tenant: a`. */
+export const TEMPORAL_GRPC_META_PREFIX = 'TEMPORAL_GRPC_META_';
+
+/** How to reach Temporal beyond its address: TLS (mTLS), API key, extra gRPC headers. */
+export interface TemporalConnectionSecurity {
+  /** `true`: TLS with the system's CAs; an object: custom CA, client certificate, server name. */
+  tls?: TLSConfig | boolean;
+  apiKey?: string;
+  metadata?: Record<string, string>;
+}
+
 export interface Config {
   host: string;
   port: number;
   temporalAddress: string;
   temporalNamespace: string;
+  temporalConnection: TemporalConnectionSecurity;
   temporalPort: number;
   temporalUiPort: number;
   temporalUiUrl: string;
@@ -168,6 +227,82 @@ function readObjectStore(env: Env): S3Settings | undefined {
   return { bucket, endpoint, region, credentials: readCredentials(env), prefix };
 }
 
+const TEMPORAL_TLS_FILE_VARIABLES = [
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+] as const;
+
+/** The variables handed to `@temporalio/envconfig`; empty ones count as unset. */
+function temporalEnvironment(env: Env): Record<string, string> {
+  const passed: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const ours = name.startsWith('TEMPORAL_') || ['HOME', 'XDG_CONFIG_HOME', 'APPDATA'].includes(name);
+    if (ours && value !== undefined && value.trim() !== '') passed[name] = value.trim();
+  }
+  return passed;
+}
+
+function readBoolean(env: Env, name: string): void {
+  const raw = env[name];
+  if (raw !== undefined && raw !== '' && !['true', 'false', '1', '0'].includes(raw.trim())) {
+    throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  }
+}
+
+/**
+ * The profile file is read only when TEMPORAL_CONFIG_FILE or TEMPORAL_PROFILE asks for it, so
+ * that a personal ~/.config/temporalio/temporal.toml never redirects `npm start`.
+ */
+function readTemporalProfile(env: Env): ClientConfigProfile {
+  const file = env.TEMPORAL_CONFIG_FILE?.trim() || undefined;
+  const profileName = env.TEMPORAL_PROFILE?.trim() || undefined;
+  if (file !== undefined && !fs.existsSync(file)) {
+    throw new ConfigError('TEMPORAL_CONFIG_FILE', `points to "${file}", which does not exist`);
+  }
+  readBoolean(env, 'TEMPORAL_TLS');
+  for (const name of TEMPORAL_TLS_FILE_VARIABLES) {
+    const value = env[name]?.trim();
+    if (value && !fs.existsSync(value))
+      throw new ConfigError(name, `points to "${value}", which does not exist`);
+  }
+  try {
+    return loadClientConfigProfile({
+      disableFile: file === undefined && profileName === undefined,
+      overrideEnvVars: temporalEnvironment(env),
+    });
+  } catch (error) {
+    const message = (error as Error).message;
+    const variable =
+      profileName !== undefined && /^Profile '/.test(message) ? 'TEMPORAL_PROFILE' : 'TEMPORAL_CONFIG_FILE';
+    throw new ConfigError(variable, `could not be used: ${message}`);
+  }
+}
+
+function readTemporalSecurity(profile: ClientConfigProfile): TemporalConnectionSecurity {
+  const hasCert = profile.tls?.clientCert !== undefined;
+  if (hasCert !== (profile.tls?.clientKey !== undefined)) {
+    const missing = hasCert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH';
+    throw new ConfigError(missing, 'must be set too: a client certificate needs its key (or _DATA)');
+  }
+  let tls: TemporalConnectionSecurity['tls'];
+  try {
+    // Also turns TLS on when an API key is given and TLS was not switched off.
+    tls = toClientOptions(profile).connectionOptions.tls ?? undefined;
+  } catch (error) {
+    throw new ConfigError(
+      'TEMPORAL_CONFIG_FILE',
+      `names a TLS file that cannot be read: ${(error as Error).message}`,
+    );
+  }
+  const metadata = profile.grpcMeta;
+  return {
+    ...(tls !== undefined ? { tls } : {}),
+    ...(profile.apiKey !== undefined ? { apiKey: profile.apiKey } : {}),
+    ...(metadata && Object.keys(metadata).length > 0 ? { metadata } : {}),
+  };
+}
+
 function readDatabaseUrl(env: Env, name: string): string | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
@@ -189,12 +324,18 @@ export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
   const dataDir = path.resolve(readString(env, 'DATA_DIR', 'data'));
+  const temporalProfile = readTemporalProfile(env);
   const databaseUrl = readDatabaseUrl(env, 'DATABASE_URL');
   return {
     host: readString(env, 'HOST', '127.0.0.1'),
     port: readPort(env, 'PORT', 3000),
-    temporalAddress: readHostPort(env, 'TEMPORAL_ADDRESS', `127.0.0.1:${temporalPort}`),
-    temporalNamespace: readString(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporalAddress: readHostPort(
+      env,
+      'TEMPORAL_ADDRESS',
+      temporalProfile.address ?? `127.0.0.1:${temporalPort}`,
+    ),
+    temporalNamespace: readString(env, 'TEMPORAL_NAMESPACE', temporalProfile.namespace ?? 'default'),
+    temporalConnection: readTemporalSecurity(temporalProfile),
     temporalPort,
     temporalUiPort,
     temporalUiUrl: readUrl(env, 'TEMPORAL_UI_URL', `http://localhost:${temporalUiPort}`),

@@ -8,8 +8,14 @@ import { loadConfig, type Config } from './config';
 import { TASK_QUEUE } from './contracts';
 import { createLogger, type Logger } from './logger';
 import { createActivities, type ActivityDependencies, type JobActivities } from './activities';
-import { checkTemporalReadiness, createTemporalClient, describeConnectionError } from './temporal/client';
+import {
+  checkTemporalReadiness,
+  createTemporalClient,
+  describeConnectionError,
+  temporalConnectionOptions,
+} from './temporal/client';
 import { installWorkerRuntime } from './temporal/runtime';
+import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
 import { openServices } from './services';
 import type { Client } from '@temporalio/client';
 
@@ -98,20 +104,32 @@ export async function runWorkerUntilStopped(
   stop: AbortSignal,
 ): Promise<void> {
   installWorkerRuntime(logger, config.workerMetricsAddress);
-  const workflowBundle = await bundleJobWorkflows();
+  // Bundling takes seconds: it runs while the namespace is checked, which may stop the worker first.
+  const bundling = bundleJobWorkflows();
+  bundling.catch(() => undefined);
   const client = createTemporalClient(config);
   const services = await openServices(config);
   const dependencies: ActivityDependencies = { config, logger, temporal: client, ...services };
   const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
+  const shutDown = async () => {
+    stopWatching();
+    await client.connection.close();
+    await services.close();
+  };
   let failures = 0;
+  let namespaceReady = false;
   while (!stop.aborted) {
     let connection: NativeConnection | undefined;
     try {
-      connection = await NativeConnection.connect({ address: config.temporalAddress });
+      connection = await NativeConnection.connect(temporalConnectionOptions(config));
+      if (!namespaceReady) {
+        await prepareNamespace(client.connection, config.temporalNamespace, logger);
+        namespaceReady = true;
+      }
       const worker = await createJobsWorker({
         connection,
         namespace: config.temporalNamespace,
-        workflowBundle,
+        workflowBundle: await bundling,
         dependencies,
       });
       logger.info({ taskQueue: TASK_QUEUE, temporal: config.temporalAddress }, 'worker polling');
@@ -120,6 +138,10 @@ export async function runWorkerUntilStopped(
       await worker.runUntil(stopped);
     } catch (error) {
       if (stop.aborted) break;
+      if (error instanceof SearchAttributeSetupError) {
+        await shutDown();
+        throw error;
+      }
       const delay = RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)] ?? 10_000;
       failures += 1;
       logger.warn(
@@ -131,9 +153,7 @@ export async function runWorkerUntilStopped(
       await connection?.close().catch(() => undefined);
     }
   }
-  stopWatching();
-  await client.connection.close();
-  await services.close();
+  await shutDown();
   logger.info('worker stopped');
 }
 

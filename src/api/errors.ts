@@ -1,3 +1,6 @@
+import { describeConnectionError } from '../temporal/client';
+import { temporalRejection, type TemporalRejection } from '../temporal/errors';
+
 // Stable error codes: clients may switch on `code`; `error` is for people.
 export const ErrorCode = {
   validationFailed: 'VALIDATION_FAILED',
@@ -6,6 +9,7 @@ export const ErrorCode = {
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   temporalUnavailable: 'TEMPORAL_UNAVAILABLE',
+  temporalRejected: 'TEMPORAL_REJECTED',
   internal: 'INTERNAL',
 } as const;
 
@@ -38,6 +42,20 @@ export const conflict = (message: string, details?: Record<string, unknown>) =>
 
 export const temporalUnavailable = (reason: string) =>
   new HttpError(503, ErrorCode.temporalUnavailable, 'Temporal is unavailable', { reason });
+
+/** The server's own reason, so that an operator can act on it (e.g. a search attribute to add). */
+export const temporalRejected = (rejection: TemporalRejection) =>
+  new HttpError(503, ErrorCode.temporalRejected, `Temporal rejected the request: ${rejection.message}`, {
+    reason: rejection.message,
+    grpcStatus: rejection.grpcStatus,
+  });
+
+/** Any failure of a Temporal call that is the server's side, as a 503; undefined for others. */
+export function temporalHttpError(error: unknown): HttpError | undefined {
+  if (isTemporalConnectionFailure(error)) return temporalUnavailable(describeConnectionError(error));
+  const rejection = temporalRejection(error);
+  return rejection ? temporalRejected(rejection) : undefined;
+}
 
 /**
  * gRPC UNAVAILABLE or DEADLINE_EXCEEDED from the Temporal client: the server is not answering.

@@ -7,8 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from '../logger';
-import { ErrorCode, HttpError, isTemporalConnectionFailure, temporalUnavailable } from './errors';
-import { describeConnectionError } from '../temporal/client';
+import { ErrorCode, HttpError, temporalHttpError } from './errors';
 import type { RouteDefinition, RouteRequest, RouteResponse } from './route';
 
 interface ValidationIssue {
@@ -42,7 +41,8 @@ export function toHttpError(error: FastifyError | Error): HttpError {
   if (error instanceof HttpError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationError(fastifyError);
-  if (isTemporalConnectionFailure(error)) return temporalUnavailable(describeConnectionError(error));
+  const temporalFailure = temporalHttpError(error);
+  if (temporalFailure) return temporalFailure;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpError(413, ErrorCode.payloadTooLarge, 'Request body is too large');

@@ -9,8 +9,7 @@ import {
   TASK_QUEUE,
   type JobType,
 } from '../contracts';
-import { isTemporalConnectionFailure, temporalUnavailable } from '../api/errors';
-import { describeConnectionError } from '../temporal/client';
+import { temporalHttpError } from '../api/errors';
 import { countJobStart } from '../monitoring/metrics';
 
 export interface StartedJob {
@@ -69,7 +68,6 @@ export async function startJob(
       countJobStart(jobType, false);
       return { jobId, created: false };
     }
-    if (isTemporalConnectionFailure(error)) throw temporalUnavailable(describeConnectionError(error));
-    throw error;
+    throw temporalHttpError(error) ?? error;
   }
 }

@@ -1,14 +1,32 @@
-import { Client, Connection } from '@temporalio/client';
-import type { Config } from '../config';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import type { Config, TemporalConnectionSecurity } from '../config';
+import { probeTls } from './tls-probe';
+
+export type TemporalConnectionConfig = Pick<Config, 'temporalAddress' | 'temporalNamespace'> & {
+  /** Absent means plain gRPC, as to the dev server. */
+  temporalConnection?: TemporalConnectionSecurity;
+};
+
+/** The options both the client's `Connection` and the worker's `NativeConnection` take. */
+export function temporalConnectionOptions(config: TemporalConnectionConfig): {
+  address: string;
+} & TemporalConnectionSecurity {
+  return { address: config.temporalAddress, ...config.temporalConnection };
+}
 
 /**
  * A lazy connection lets the API start (and answer /readyz with 503) while Temporal is down;
  * gRPC reconnects by itself once the server is back.
  */
-export function createTemporalClient(config: Pick<Config, 'temporalAddress' | 'temporalNamespace'>): Client {
-  const connection = Connection.lazy({ address: config.temporalAddress });
-  return new Client({ connection, namespace: config.temporalNamespace });
+export function createTemporalClient(config: TemporalConnectionConfig): Client {
+  const options = temporalConnectionOptions(config);
+  const client = new Client({ connection: Connection.lazy(options), namespace: config.temporalNamespace });
+  if (options.tls) tlsTargets.set(client, { address: options.address, tls: options.tls });
+  return client;
 }
+
+/** The connection keeps its TLS settings only inside gRPC credentials; readiness needs them back. */
+const tlsTargets = new WeakMap<Client, { address: string; tls: TLSConfig | true }>();
 
 export type TemporalReadiness = { ready: true } | { ready: false; reason: string };
 
@@ -19,10 +37,10 @@ export async function checkTemporalReadiness(client: Client, timeoutMs = 2_000):
     );
     return { ready: true };
   } catch (error) {
-    const reason = isDeadlineExceeded(error)
-      ? `no answer within ${timeoutMs} ms`
-      : describeConnectionError(error);
-    return { ready: false, reason };
+    if (!isDeadlineExceeded(error)) return { ready: false, reason: describeConnectionError(error) };
+    const target = tlsTargets.get(client);
+    const tlsProblem = target ? await probeTls(target.address, target.tls, timeoutMs) : undefined;
+    return { ready: false, reason: tlsProblem ?? `no answer within ${timeoutMs} ms` };
   }
 }
 

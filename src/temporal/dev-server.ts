@@ -5,16 +5,7 @@ import type { Config } from '../config';
 import { SEARCH_ATTRIBUTES } from '../contracts';
 import type { Logger } from '../logger';
 import { temporalBinaryPath } from './binaries';
-
-const SEARCH_ATTRIBUTE_TYPE_NAMES: Record<string, string> = {
-  KEYWORD: 'Keyword',
-  TEXT: 'Text',
-  INT: 'Int',
-  DOUBLE: 'Double',
-  BOOL: 'Bool',
-  DATETIME: 'Datetime',
-  KEYWORD_LIST: 'KeywordList',
-};
+import { SEARCH_ATTRIBUTE_TYPE_NAMES } from './search-attributes';
 
 export function searchAttributeArgs(): string[] {
   return SEARCH_ATTRIBUTES.flatMap((key) => [

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/contracts';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { binaryPaths } from '../../scripts/temporal-paths';
 
 type Executable = { type: 'existing-path'; path: string } | { type: 'cached-download' };
@@ -19,17 +19,27 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: executable(binaryPaths.testServer) },
   });
-  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+  await ensureSearchAttributes(env.connection.operatorService, env.namespace ?? 'default');
   return env;
 }
 
-/** The real dev server (in memory); with `uiPort`, its Web UI too. */
-export function createLocalEnv(options: { uiPort?: number } = {}): Promise<TestWorkflowEnvironment> {
+export interface LocalEnvOptions {
+  /** With it, the dev server's Web UI too. */
+  uiPort?: number;
+  /** False starts a server that lacks the job search attributes, like a fresh cluster. */
+  searchAttributes?: boolean;
+  /** More namespaces besides `default`. */
+  namespaces?: string[];
+}
+
+/** The real dev server (in memory). */
+export function createLocalEnv(options: LocalEnvOptions = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: executable(binaryPaths.cli),
-      searchAttributes: [...SEARCH_ATTRIBUTES],
+      ...(options.searchAttributes === false ? {} : { searchAttributes: [...SEARCH_ATTRIBUTES] }),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+      extraArgs: (options.namespaces ?? []).flatMap((namespace) => ['--namespace', namespace]),
     },
   });
 }
