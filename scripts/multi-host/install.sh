@@ -20,7 +20,7 @@ SCHEMA_DIR="$CACHE_DIR/temporal-schema/$TEMPORAL_VERSION"
 log() { printf '[multi-host install] %s\n' "$*"; }
 fail() { printf '[multi-host install] ERROR: %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-go_pinned() { GOTOOLCHAIN="$GO_TOOLCHAIN" GOFLAGS=-mod=mod go "$@"; }
+go_pinned() { GOTOOLCHAIN="$GO_TOOLCHAIN" go "$@"; }
 
 # The module version a Go binary was built from ("" when absent or unreadable).
 built_version() {
