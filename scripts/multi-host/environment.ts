@@ -62,7 +62,10 @@ class Resources {
   store: ObjectStore | undefined;
   balancer: LoadBalancer | undefined;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly keepLogsIn: string | undefined,
+  ) {}
 
   readonly track = (process: ManagedProcess): void => {
     this.processes.add(process);
@@ -74,13 +77,25 @@ class Resources {
     // SIGINT is PostgreSQL's fast shutdown: it closes client connections instead of waiting.
     await this.postgres?.process.stop('SIGINT', 10_000);
     await Promise.all([...this.processes].map((process) => process.stop('SIGKILL', 0)));
+    this.removeDir();
+  }
+
+  /** The folder goes; its logs and configuration files are kept for a person to read. */
+  private removeDir(): void {
+    if (this.keepLogsIn && fs.existsSync(this.dir)) {
+      fs.rmSync(this.keepLogsIn, { recursive: true, force: true });
+      fs.mkdirSync(this.keepLogsIn, { recursive: true });
+      for (const name of fs.readdirSync(this.dir).filter((file) => /\.(log|yaml)$/.test(file))) {
+        fs.copyFileSync(path.join(this.dir, name), path.join(this.keepLogsIn, name));
+      }
+    }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Last resort when the process exits without stop(): no waiting is possible there. */
   readonly killNow = (): void => {
     for (const process of this.processes) process.signal('SIGKILL');
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    this.removeDir();
   };
 }
 
@@ -140,6 +155,8 @@ export interface StartOptions {
   log?: Log;
   /** Stop everything and exit on SIGINT/SIGTERM (default true). */
   handleSignals?: boolean;
+  /** Where to copy the logs (and configuration files) when stopping: the folder itself is removed. */
+  keepLogsIn?: string;
 }
 
 export async function startEnvironment(options: StartOptions = {}): Promise<MultiHostEnvironment> {
@@ -149,7 +166,7 @@ export async function startEnvironment(options: StartOptions = {}): Promise<Mult
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-multi-host-'));
   // PostgreSQL runs as another user and must reach its data folder inside.
   fs.chmodSync(dir, 0o755);
-  const resources = new Resources(dir);
+  const resources = new Resources(dir, options.keepLogsIn);
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= resources.stop().finally(() => {
@@ -169,6 +186,7 @@ export async function startEnvironment(options: StartOptions = {}): Promise<Mult
     process.on('SIGTERM', onSignal);
   }
   log(`folder ${dir}`);
+  if (options.keepLogsIn) log(`its logs are copied to ${options.keepLogsIn} when it stops`);
   try {
     const ports = new PortAllocator();
     const [postgres, store] = await Promise.all([
@@ -232,8 +250,10 @@ export function testVariables(env: MultiHostEnvironment, control: ControlServer)
   };
 }
 
+const LOGS_KEPT_IN = path.resolve(__dirname, '..', '..', 'test-artifacts', 'multi-host-logs');
+
 async function main(): Promise<void> {
-  const env = await startEnvironment();
+  const env = await startEnvironment({ keepLogsIn: LOGS_KEPT_IN });
   const control = await startControlServer(await new PortAllocator().next(), env);
   const shutdown = async () => {
     await control.close();
