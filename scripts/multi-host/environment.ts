@@ -67,11 +67,16 @@ class Resources {
     private readonly keepLogsIn: string | undefined,
   ) {}
 
+  private stopping = false;
+
   readonly track = (process: ManagedProcess): void => {
     this.processes.add(process);
+    // Start-up still running when a stop was asked for: whatever it starts goes at once.
+    if (this.stopping) process.signal('SIGKILL');
   };
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all([...this.nodes.map((node) => node.stop()), this.store?.process.stop('SIGTERM', 5_000)]);
     await this.balancer?.close();
     // SIGINT is PostgreSQL's fast shutdown: it closes client connections instead of waiting.
@@ -159,18 +164,11 @@ export interface StartOptions {
   keepLogsIn?: string;
 }
 
-export async function startEnvironment(options: StartOptions = {}): Promise<MultiHostEnvironment> {
-  const log = options.log ?? defaultLog;
-  checkInstalled();
-  const started = Date.now();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-multi-host-'));
-  // PostgreSQL runs as another user and must reach its data folder inside.
-  fs.chmodSync(dir, 0o755);
-  const resources = new Resources(dir, options.keepLogsIn);
+/** Stops once, whoever asks first: the caller, a signal, or the process exiting. */
+function stopper(resources: Resources, options: StartOptions, log: Log): () => Promise<void> {
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= resources.stop().finally(() => {
-      process.off('exit', resources.killNow);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     });
@@ -180,51 +178,76 @@ export async function startEnvironment(options: StartOptions = {}): Promise<Mult
     log(`${signal}: stopping`);
     void stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
+  // Stays registered: a process started while stopping is killed there at the latest.
   process.on('exit', resources.killNow);
   if (options.handleSignals ?? true) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
+  return stop;
+}
+
+function handle(
+  resources: Resources,
+  temporalAddress: string,
+  stop: () => Promise<void>,
+): MultiHostEnvironment {
+  const { dir, nodes, postgres, store } = resources;
+  const node = (index: number) => {
+    const found = nodes[index];
+    if (!found) throw new Error(`no Temporal node ${index} (there are ${nodes.length})`);
+    return found;
+  };
+  return {
+    dir,
+    databaseUrl: postgres!.url,
+    s3: { endpoint: store!.endpoint, accessKey: store!.accessKey, secretKey: store!.secretKey },
+    temporalAddress,
+    namespace: NAMESPACE,
+    logs: {
+      postgres: postgres!.logFile,
+      versitygw: store!.logFile,
+      temporalTools: path.join(dir, 'temporal-tools.log'),
+      ...Object.fromEntries(nodes.map((n) => [`temporalNode${n.index}`, n.state.logFile])),
+    },
+    nodes: () => nodes.map((n) => n.state),
+    killNode: (index) => node(index).kill(),
+    restartNode: (index) => node(index).start(NAMESPACE),
+    stop,
+  };
+}
+
+async function startServers(resources: Resources, log: Log): Promise<string> {
+  const { dir, track } = resources;
+  const ports = new PortAllocator();
+  const [postgres, store] = await Promise.all([
+    timed(log, 'PostgreSQL started', async () => startPostgres({ dir, port: await ports.next(), track })),
+    timed(log, 'versitygw started', async () => startVersitygw(dir, await ports.next(), track)),
+  ]);
+  resources.postgres = postgres;
+  resources.store = store;
+  log(`PostgreSQL on ${postgres.url} (log: ${postgres.logFile})`);
+  log(`versitygw on ${store.endpoint} (log: ${store.logFile})`);
+  const temporalAddress = await startCluster(resources, ports, postgres, log);
+  log(`Temporal cluster behind the load balancer ${temporalAddress}`);
+  return temporalAddress;
+}
+
+export async function startEnvironment(options: StartOptions = {}): Promise<MultiHostEnvironment> {
+  const log = options.log ?? defaultLog;
+  checkInstalled();
+  const started = Date.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-multi-host-'));
+  // PostgreSQL runs as another user and must reach its data folder inside.
+  fs.chmodSync(dir, 0o755);
+  const resources = new Resources(dir, options.keepLogsIn);
+  const stop = stopper(resources, options, log);
   log(`folder ${dir}`);
   if (options.keepLogsIn) log(`its logs are copied to ${options.keepLogsIn} when it stops`);
   try {
-    const ports = new PortAllocator();
-    const [postgres, store] = await Promise.all([
-      timed(log, 'PostgreSQL started', async () =>
-        startPostgres({ dir, port: await ports.next(), track: resources.track }),
-      ),
-      timed(log, 'versitygw started', async () => startVersitygw(dir, await ports.next(), resources.track)),
-    ]);
-    resources.postgres = postgres;
-    resources.store = store;
-    log(`PostgreSQL on ${postgres.url} (log: ${postgres.logFile})`);
-    log(`versitygw on ${store.endpoint} (log: ${store.logFile})`);
-    const temporalAddress = await startCluster(resources, ports, postgres, log);
-    log(`Temporal cluster behind the load balancer ${temporalAddress}`);
+    const temporalAddress = await startServers(resources, log);
     log(`environment ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const nodes = resources.nodes;
-    const node = (index: number) => {
-      const found = nodes[index];
-      if (!found) throw new Error(`no Temporal node ${index} (there are ${nodes.length})`);
-      return found;
-    };
-    return {
-      dir,
-      databaseUrl: postgres.url,
-      s3: { endpoint: store.endpoint, accessKey: store.accessKey, secretKey: store.secretKey },
-      temporalAddress,
-      namespace: NAMESPACE,
-      logs: {
-        postgres: postgres.logFile,
-        versitygw: store.logFile,
-        temporalTools: path.join(dir, 'temporal-tools.log'),
-        ...Object.fromEntries(nodes.map((n) => [`temporalNode${n.index}`, n.state.logFile])),
-      },
-      nodes: () => nodes.map((n) => n.state),
-      killNode: (index) => node(index).kill(),
-      restartNode: (index) => node(index).start(NAMESPACE),
-      stop,
-    };
+    return handle(resources, temporalAddress, stop);
   } catch (error) {
     log('start-up failed: stopping what was started');
     await stop();
