@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // Needs PostgreSQL, an object store and a Temporal cluster: `npm run test:multi-host`.
+  // Needs servers of its own: `npm run test:multi-host` (jest.multi-host.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/multi-host/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
   // Starting Temporal servers and bundling workflows takes seconds on a 2-core machine.

@@ -1,0 +1,3 @@
+export async function greeting(name: string): Promise<string> {
+  return `hello, ${name}`;
+}
