@@ -86,12 +86,14 @@ beforeAll(async () => {
     namespace: env.namespace,
   };
   // Both workers start together: each registers the search attributes the cluster lacks.
-  await Promise.all([
+  // All settled before failing, so that afterAll stops every host that did start.
+  const starts = await Promise.allSettled([
     startHost('worker', 'worker-a'),
     startHost('worker', 'worker-b'),
     startHost('api', 'api-a'),
     startHost('api', 'api-b'),
   ]);
+  for (const start of starts) if (start.status === 'rejected') throw start.reason;
   apiA = new ApiClient('api-a', host('api-a').url);
   apiB = new ApiClient('api-b', host('api-b').url);
 }, 240_000);
@@ -241,6 +243,7 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
     const states = await Promise.all(jobIds.map(async (jobId) => (await apiB.waitForJob(jobId)).state));
     expect(states).toEqual(Array(10).fill('completed'));
     expect(mailsTo(`survivor-${run}-`)).toHaveLength(10);
+    expect(deliveriesLogged(host('worker-b'), new Set(jobIds))).toBe(10);
     expect(host('worker-a').running).toBe(false);
 
     // The next scenario wants both workers again.
