@@ -61,6 +61,17 @@ function deliveriesLogged(worker: ServiceProcess, jobIds: Set<string>): number {
     .filter((entry) => entry.msg === 'e-mail delivered' && jobIds.has(entry.jobId as string)).length;
 }
 
+/** Which of `jobIds` the API host's outbox relay started, one entry per start. */
+function relayedBy(api: ServiceProcess, jobIds: string[]): string[] {
+  return api
+    .logEntries()
+    .filter((entry) => entry.msg === 'outbox job started' && jobIds.includes(entry.jobId as string))
+    .map((entry) => entry.jobId as string);
+}
+
+const stateOrReason = (outcome: PromiseSettledResult<{ state: string }>) =>
+  outcome.status === 'fulfilled' ? outcome.value.state : String(outcome.reason);
+
 function sendEmail(api: ApiClient, to: string): Promise<ApiResponse> {
   return api.post('/emails', { to, template: 'welcome', params: { name: 'Scale' } });
 }
@@ -209,11 +220,7 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
     });
     const finished = await inParallel(count, 8, (i) => apiA.waitForJob(jobIds[i]!, 180_000));
     const totalSeconds = (performance.now() - began) / 1000;
-    expect(
-      finished.map((outcome) =>
-        outcome.status === 'fulfilled' ? outcome.value.state : String(outcome.reason),
-      ),
-    ).toEqual(Array(count).fill('completed'));
+    expect(finished.map(stateOrReason)).toEqual(Array(count).fill('completed'));
     expect(mailsTo(`load-${run}-`)).toHaveLength(count);
     // Both workers took a share of the queue.
     const deliveredBy = Object.fromEntries(
@@ -283,11 +290,7 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
       apiB.waitForJob(accepted[i]!.body.jobId as string, 180_000),
     );
     const readiness = await Promise.all(watches.map((watch) => watch.stop()));
-    expect(
-      finished.map((outcome) =>
-        outcome.status === 'fulfilled' ? outcome.value.state : String(outcome.reason),
-      ),
-    ).toEqual(Array(accepted.length).fill('completed'));
+    expect(finished.map(stateOrReason)).toEqual(Array(accepted.length).fill('completed'));
     // A message may be offered twice around a node loss (at-least-once), but every job's arrived.
     const recipients = new Set(mailsTo(`node-loss-${run}-`).flatMap((mail) => mail.recipients));
     expect(recipients.size).toBe(accepted.length);
@@ -304,5 +307,37 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
 
     await restartTemporalNode(0);
     expect((await temporalNodes()).map((node) => node.running)).toEqual([true, true]);
+  });
+
+  it('takes signups on both APIs while the whole cluster is down; the relays start each welcome e-mail once', async () => {
+    for (const node of [0, 1]) await killTemporalNode(node);
+    const addresses = Array.from({ length: 6 }, (_, i) => `outage-${run}-${i}@example.com`);
+    const signups = await Promise.all(
+      addresses.map((email, i) => (i % 2 === 0 ? apiA : apiB).post('/signup', { email, name: 'Outage' })),
+    );
+    expect(signups.map((response) => response.status)).toEqual(Array(addresses.length).fill(201));
+    const readyz = await Promise.all([apiA, apiB].map((api) => api.get('/readyz')));
+    expect(readyz.map((response) => response.status)).toEqual([503, 503]);
+
+    const restarting = performance.now();
+    for (const node of [0, 1]) await restartTemporalNode(node);
+    const restartSeconds = (performance.now() - restarting) / 1000;
+    const jobIds = signups.map((response) => response.body.welcomeEmailJobId as string);
+    const finished = await inParallel(jobIds.length, 6, (i) => apiA.waitForJob(jobIds[i]!, 180_000));
+    expect(finished.map(stateOrReason)).toEqual(Array(jobIds.length).fill('completed'));
+    const received = mailsTo(`outage-${run}-`).flatMap((mail) => mail.recipients);
+    expect(received.sort()).toEqual([...addresses].sort());
+    // Both relays polled the same outbox; each entry was started by exactly one of them.
+    const relayed = ['api-a', 'api-b'].flatMap((name) => relayedBy(host(name), jobIds));
+    expect(relayed.sort()).toEqual([...jobIds].sort());
+    figures.clusterOutage = {
+      signups: addresses.length,
+      restartSeconds: Number(restartSeconds.toFixed(1)),
+      secondsFromRestartToAllCompleted: Number(((performance.now() - restarting) / 1000).toFixed(1)),
+      startedBy: Object.fromEntries(
+        ['api-a', 'api-b'].map((name) => [name, relayedBy(host(name), jobIds).length]),
+      ),
+    };
+    console.log(`scale-out cluster outage: ${JSON.stringify(figures.clusterOutage)}`);
   });
 });
