@@ -5,6 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { SIGNATURE_HEADER, verifySignature } from '../../src/webhooks/signature';
 import { TestDatabases } from '../helpers/postgres-database';
 import { TestBucket } from '../helpers/s3';
@@ -53,6 +54,34 @@ function filesUnder(dir: string): string[] {
 
 const mailsTo = (prefix: string) =>
   smtp.received.filter((mail) => mail.recipients.some((address) => address.startsWith(prefix)));
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/** The identity (`pid@host`) of the worker running the job's pending `activityType`. */
+async function activityWorkerIdentity(jobId: string, activityType: string): Promise<string> {
+  const connection = await Connection.connect({ address: env.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: env.namespace });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { raw } = await client.workflow.getHandle(jobId).describe();
+      const pending = raw.pendingActivities?.find((activity) => activity.activityType?.name === activityType);
+      if (pending?.lastWorkerIdentity) return pending.lastWorkerIdentity;
+      if (Date.now() > deadline) throw new Error(`${jobId}: no worker runs ${activityType}`);
+      await sleep(200);
+    }
+  } finally {
+    await connection.close();
+  }
+}
 
 /** How many of `jobIds` the host's log says it delivered an e-mail for. */
 function deliveriesLogged(worker: ServiceProcess, jobIds: Set<string>): number {
@@ -255,6 +284,42 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
 
     // The next scenario wants both workers again.
     await startHost('worker', 'worker-a');
+  });
+
+  it('finishes on the other worker a job whose worker is SIGKILLed in the middle of it', async () => {
+    receiver.hold(1);
+    const upload = await apiA.post('/files', Buffer.from(`%PDF-1.7\nheld webhook ${run}\n`));
+    const jobId = acceptedJobId(
+      await apiB.post('/upload', { fileId: upload.body.fileId, notifyUrl: receiver.url }),
+      'POST /upload on B',
+    );
+    await waitFor(() => receiver.deliveriesFor(jobId).length === 1, 60_000, 'the held webhook request');
+    const identity = await activityWorkerIdentity(jobId, 'notifyWebhook');
+    const victim = ['worker-a', 'worker-b'].find((name) => identity.startsWith(`${host(name).pid}@`));
+    if (!victim) throw new Error(`no worker of ours is ${identity}`);
+    await host(victim).kill();
+    const killedAt = Date.now();
+
+    // The activity's start-to-close timeout (30 s) passes, then the survivor retries it.
+    const status = await apiA.waitForJob(jobId, 120_000);
+    expect(status.state).toBe('completed');
+    expect(status.result).toMatchObject({ notified: { webhook: true } });
+    const deliveries = receiver.deliveriesFor(jobId);
+    expect(deliveries).toHaveLength(2);
+    expect(
+      verifySignature(
+        shared.webhookSecret,
+        deliveries[1]!.body,
+        deliveries[1]!.headers[SIGNATURE_HEADER] as string,
+      ),
+    ).toBe(true);
+    figures.workerLossMidJob = {
+      killed: victim,
+      secondsUntilCompleted: Number(((Date.now() - killedAt) / 1000).toFixed(1)),
+    };
+    console.log(`scale-out worker loss mid-job: ${JSON.stringify(figures.workerLossMidJob)}`);
+
+    await startHost('worker', victim);
   });
 
   it('completes every accepted job when a Temporal node is SIGKILLed mid-load; /readyz recovers fast', async () => {
