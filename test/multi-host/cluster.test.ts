@@ -10,6 +10,7 @@ import { JOB_STATE_SEARCH_ATTRIBUTE, JOB_TYPE_SEARCH_ATTRIBUTE } from '../../src
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { bundleWorkflows } from '../helpers/temporal-env';
 import * as activities from './activities';
+import { inParallel } from './helpers/api-client';
 import { killTemporalNode, multiHost, restartTemporalNode, temporalNodes } from './helpers/environment';
 import { echo, greet } from './workflows';
 
@@ -22,27 +23,6 @@ let client: Client;
 let workerConnection: NativeConnection;
 let worker: Worker;
 let workerRunning: Promise<void>;
-
-/** Runs `task` for 0..count-1 with at most `limit` at once; returns each outcome in order. */
-async function inParallel<T>(
-  count: number,
-  limit: number,
-  task: (i: number) => Promise<T>,
-): Promise<PromiseSettledResult<T>[]> {
-  const outcomes = new Array<PromiseSettledResult<T>>(count);
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const i = next++;
-      outcomes[i] = await task(i).then(
-        (value) => ({ status: 'fulfilled', value }) as const,
-        (reason: unknown) => ({ status: 'rejected', reason }) as const,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, lane));
-  return outcomes;
-}
 
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 
