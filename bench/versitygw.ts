@@ -2,9 +2,9 @@
 // started here on a free loopback port over a temp folder, when its binary is in the cache folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPort as freePort } from '../src/free-port';
 
 export interface S3Server {
   endpoint: string;
@@ -20,14 +20,6 @@ const STARTUP_TIMEOUT_MS = 15_000;
 export function versitygwPath(): string {
   const cache = process.env.DURABLE_JOBS_CACHE || path.join(os.homedir(), '.cache', 'durable-jobs');
   return path.join(cache, 'bin', 'versitygw');
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function waitUntilListening(endpoint: string, child: ChildProcess): Promise<void> {

@@ -3,23 +3,15 @@
 // with Ctrl-C's signal and checks that nothing is left running. Any failing command fails the run.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freeLoopbackPort as freePort } from '../src/free-port';
 import { readmeBlocks } from './readme-blocks';
 
 const ROOT = path.join(__dirname, '..');
 const READY_TIMEOUT_MS = 180_000;
 const BLOCK_TIMEOUT_MS = 180_000;
 const STOP_TIMEOUT_MS = 30_000;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

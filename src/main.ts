@@ -1,9 +1,9 @@
 // `npm start`: the whole service in one process tree — Temporal dev server (child process),
 // worker and HTTP API — stopped together by Ctrl-C.
-import net from 'node:net';
 import path from 'node:path';
 import { startApi, type RunningApi } from './api/server';
 import { loadConfig, type Config } from './config';
+import { freeLoopbackPort } from './free-port';
 import { startCaptureServer, type RunningCaptureServer } from './email/capture-server';
 import { CapturedMailbox } from './email/mailbox';
 import type { Logger } from './logger';
@@ -19,15 +19,6 @@ async function startMailCapture(config: Config, logger: Logger): Promise<Running
     port: config.devSmtpPort,
     logger,
   });
-}
-
-/** A loopback port nothing listens on right now, for the worker's metrics exporter. */
-async function freeLoopbackPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function main(): Promise<void> {

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JOB_TYPES } from '../contracts';
+import type { StepFailure } from '../dead-letters/dead-letter-store';
 import type { ApiClient, JobStatusBody } from './api-client';
 import { followJob, isFinished } from './follow';
 import { formatTable, JobProgressView, TransferView, truncate } from './views';
@@ -207,14 +208,6 @@ const status: CommandSpec = {
     return exitCodeOf(current);
   },
 };
-
-interface StepFailure {
-  step: string;
-  attempts: number;
-  errorType: string | null;
-  message: string;
-  failedAt: string | null;
-}
 
 interface DeadLetterBody {
   id: string;
