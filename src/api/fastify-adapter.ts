@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from '../logger';
-import { ErrorCode, HttpError, temporalHttpError } from './errors';
+import { ErrorCode, HttpError, httpErrorOf } from './errors';
 import type { RouteDefinition, RouteRequest, RouteResponse } from './route';
 
 interface ValidationIssue {
@@ -41,8 +41,8 @@ export function toHttpError(error: FastifyError | Error): HttpError {
   if (error instanceof HttpError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationError(fastifyError);
-  const temporalFailure = temporalHttpError(error);
-  if (temporalFailure) return temporalFailure;
+  const mapped = httpErrorOf(error);
+  if (mapped) return mapped;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpError(413, ErrorCode.payloadTooLarge, 'Request body is too large');
@@ -65,8 +65,8 @@ export function toHttpError(error: FastifyError | Error): HttpError {
 
 function toRouteRequest(request: FastifyRequest, streamBody: boolean): RouteRequest {
   return {
-    params: request.params as Record<string, string>,
-    query: request.query as Record<string, string | undefined>,
+    params: request.params as RouteRequest['params'],
+    query: request.query as RouteRequest['query'],
     headers: request.headers as Record<string, string | undefined>,
     body: streamBody ? undefined : request.body,
     stream: streamBody ? request.raw : undefined,
@@ -85,7 +85,8 @@ function mount(app: FastifyInstance, route: RouteDefinition): void {
   app.route({
     method: route.method,
     url: route.path,
-    schema: route.schema,
+    // Requests are validated against the route's schemas; responses are described, not filtered.
+    schema: { params: route.schema.params, querystring: route.schema.querystring, body: route.schema.body },
     handler: async (request, reply) => send(reply, await route.handler(toRouteRequest(request, streamBody))),
   });
 }

@@ -56,7 +56,7 @@ const DEFAULT_DISPATCH_TIMEOUT_MS = 3_000;
 export class SignupService {
   constructor(private readonly dependencies: SignupDependencies) {}
 
-  /** Throws `EmailRequestError` for bad input and `EmailAlreadyRegisteredError` for a taken address. */
+  /** Throws `EmailRequestError` for bad input and `DuplicateUser` for a taken address. */
   async signUp(request: SignupRequest): Promise<SignupResult> {
     const { users, outbox, temporal, logger } = this.dependencies;
     const welcomeEmail = welcomeEmailFor(request);
