@@ -37,6 +37,25 @@ export default tseslint.config(
     },
   },
   {
+    // The HTTP edge depends on the domain, never the other way round; `main.ts` assembles the
+    // process and is the one module outside src/api/ that starts the API.
+    files: ['src/**/*.ts'],
+    ignores: ['src/api/**', 'src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)api(/|$)',
+              message: 'Domain modules must not import src/api/: throw a domain error from src/errors.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },

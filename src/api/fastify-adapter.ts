@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type FastifySchema,
   type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from '../logger';
@@ -80,13 +81,18 @@ function send(reply: FastifyReply, response: RouteResponse): FastifyReply {
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }
 
+/** Requests are validated against the route's schemas; responses are described, not filtered. */
+function requestSchemas({ schema }: RouteDefinition): FastifySchema {
+  const parts = { params: schema.params, querystring: schema.querystring, body: schema.body };
+  return Object.fromEntries(Object.entries(parts).filter(([, part]) => part !== undefined));
+}
+
 function mount(app: FastifyInstance, route: RouteDefinition): void {
   const streamBody = route.bodyKind === 'stream';
   app.route({
     method: route.method,
     url: route.path,
-    // Requests are validated against the route's schemas; responses are described, not filtered.
-    schema: { params: route.schema.params, querystring: route.schema.querystring, body: route.schema.body },
+    schema: requestSchemas(route),
     handler: async (request, reply) => send(reply, await route.handler(toRouteRequest(request, streamBody))),
   });
 }

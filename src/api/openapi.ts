@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 document, generated from the same route definitions the adapter mounts.
-import type { TSchema } from '@sinclair/typebox';
+import { OptionalKind, type TSchema } from '@sinclair/typebox';
 import type { ResponseSpec, RouteDefinition } from './route';
 import { errorResponse } from './schemas';
 
@@ -35,7 +35,7 @@ function requestBody(route: RouteDefinition): JsonObject | undefined {
   }
   const body = route.schema.body;
   if (!body) return undefined;
-  return { required: false, content: { 'application/json': { schema: plain(body) } } };
+  return { required: !(OptionalKind in body), content: { 'application/json': { schema: plain(body) } } };
 }
 
 /** What the adapter itself answers for any route, besides what the route declares. */

@@ -1,7 +1,7 @@
 // Response schemas shared by several routes, and the error body every failure answers with.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { JOB_STATES, JOB_TYPES } from '../contracts';
-import { ERROR_CODES } from './errors';
+import { ERROR_CODES, type ErrorCode } from './errors';
 import type { ResponseSpec } from './route';
 
 const Nullable = <S extends TSchema>(schema: S) => Type.Union([schema, Type.Null()]);
@@ -11,7 +11,7 @@ const DateTime = Type.String({ description: 'ISO 8601 date and time' });
 export const ErrorBody = Type.Object(
   {
     error: Type.String(),
-    code: Type.Union(ERROR_CODES.map((code) => Type.Literal(code))),
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES }),
     field: Type.Optional(Type.String({ description: 'The input to fix' })),
     location: Type.Optional(Type.String({ description: 'body, querystring, params or headers' })),
     reason: Type.Optional(Type.String({ description: "A dependency's own reason" })),

@@ -39,7 +39,7 @@ describe('health routes', () => {
       temporalAddress: `127.0.0.1:${port}`,
       temporalNamespace: 'default',
     });
-    const isolated = await createTestApp(unreachable);
+    const isolated = await createTestApp(unreachable, { temporalAddress: `127.0.0.1:${port}` });
     try {
       const response = await isolated.app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
