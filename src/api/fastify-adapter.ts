@@ -57,6 +57,13 @@ export function toHttpError(error: FastifyError | Error): HttpError {
       return new HttpError(400, ErrorCode.validationFailed, 'Request body is empty; expected a JSON object');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new HttpError(400, ErrorCode.validationFailed, 'Request body is not valid JSON');
+    // Longer than any path parameter's schema allows; answered before routing.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpError(400, ErrorCode.validationFailed, 'A path parameter is too long', {
+        location: 'params',
+      });
+    case 'FST_ERR_BAD_URL':
+      return new HttpError(400, ErrorCode.validationFailed, 'The URL is malformed', { location: 'params' });
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new HttpError(fastifyError.statusCode, ErrorCode.validationFailed, fastifyError.message);
@@ -118,6 +125,13 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+    // Above every path parameter's maxLength, so that the schema names the parameter first.
+    routerOptions: { maxParamLength: 1000 },
+    // Errors raised before a route is found answer with the same JSON error contract.
+    frameworkErrors: (error, request, reply) => {
+      const httpError = toHttpError(error);
+      return (reply as FastifyReply).code(httpError.status).send(httpError.toBody());
+    },
   });
 
   // Log lines about a job's request carry its id (the workflow id is the job id).

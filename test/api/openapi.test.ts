@@ -90,6 +90,17 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it.each([
+    ['/jobs/' + 'j'.repeat(300), 'jobId'],
+    ['/jobs/' + 'j'.repeat(2000), undefined],
+    ['/files/%zz', undefined],
+  ])('answers a bad path (%#) with a 400 error body, not a router message', async (url, field) => {
+    const response = await testApp.app.inject({ method: 'GET', url });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', location: 'params' });
+    expect(response.json().field).toBe(field);
+  });
+
   it('GET /docs serves a page that reads the document', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/docs' });
     expect(response.statusCode).toBe(200);

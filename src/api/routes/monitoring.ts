@@ -88,9 +88,13 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
         headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
         responses: {
           200: {
-            description: 'Events `status` (a JobStatus as JSON) until the job finishes',
+            description: 'Events `status` (a JobStatus as JSON in `data`) until the job finishes',
             contentType: 'text/event-stream',
-            schema: Type.String(),
+            schema: Type.Object({
+              event: Type.Optional(Type.String()),
+              id: Type.Optional(Type.String()),
+              data: Type.Optional(Type.String()),
+            }),
           },
           204: { description: 'The job finished before the last event this client saw' },
           404: errorResponse('No job with this id'),
