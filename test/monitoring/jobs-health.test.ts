@@ -114,6 +114,8 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
       const response = await app.app.inject({ method: 'GET', url: '/health/jobs' });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({
+        error: 'Temporal is unavailable',
+        code: 'TEMPORAL_UNAVAILABLE',
         status: 'unavailable',
         temporal: 'unreachable',
         address: `127.0.0.1:${port}`,
