@@ -48,4 +48,3 @@ export function describeConnectionError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? message;
 }
-
