@@ -88,7 +88,9 @@ function runSchemathesis(api: string, reportDir: string): number {
     reportDir,
   ];
   console.log(`=== st ${args.join(' ')}`);
+  // Run inside .fuzz/, where schemathesis keeps its cache.
   const result = spawnSync(ST, args, {
+    cwd: path.dirname(VENV),
     stdio: 'inherit',
     timeout: (MAX_TIME_SECONDS + 120) * 1000,
   });
