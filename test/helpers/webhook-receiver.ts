@@ -13,6 +13,7 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private readonly scriptedStatuses: number[] = [];
   private fallbackStatus = 200;
+  private toHold = 0;
   private readonly server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -22,6 +23,10 @@ export class WebhookReceiver {
         headers: request.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       });
+      if (this.toHold > 0) {
+        this.toHold -= 1;
+        return;
+      }
       response.statusCode = this.scriptedStatuses.shift() ?? this.fallbackStatus;
       response.end();
     });
@@ -45,6 +50,11 @@ export class WebhookReceiver {
   answer(statuses: number[], thenStatus = 200): void {
     this.scriptedStatuses.splice(0, this.scriptedStatuses.length, ...statuses);
     this.fallbackStatus = thenStatus;
+  }
+
+  /** The next `count` requests are recorded but never answered: their sender hangs until it gives up. */
+  hold(count: number): void {
+    this.toHold = count;
   }
 
   async stop(): Promise<void> {

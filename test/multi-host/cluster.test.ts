@@ -10,6 +10,7 @@ import { JOB_STATE_SEARCH_ATTRIBUTE, JOB_TYPE_SEARCH_ATTRIBUTE } from '../../src
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { bundleWorkflows } from '../helpers/temporal-env';
 import * as activities from './activities';
+import { inParallel } from './helpers/api-client';
 import { killTemporalNode, multiHost, restartTemporalNode, temporalNodes } from './helpers/environment';
 import { echo, greet } from './workflows';
 
@@ -23,26 +24,7 @@ let workerConnection: NativeConnection;
 let worker: Worker;
 let workerRunning: Promise<void>;
 
-/** Runs `task` for 0..count-1 with at most `limit` at once; returns each outcome in order. */
-async function inParallel<T>(
-  count: number,
-  limit: number,
-  task: (i: number) => Promise<T>,
-): Promise<PromiseSettledResult<T>[]> {
-  const outcomes = new Array<PromiseSettledResult<T>>(count);
-  let next = 0;
-  const lane = async () => {
-    while (next < count) {
-      const i = next++;
-      outcomes[i] = await task(i).then(
-        (value) => ({ status: 'fulfilled', value }) as const,
-        (reason: unknown) => ({ status: 'rejected', reason }) as const,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: limit }, lane));
-  return outcomes;
-}
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(1);
 
 const fulfilled = <T>(outcomes: PromiseSettledResult<T>[]) =>
   outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
@@ -121,8 +103,9 @@ describe('the Temporal cluster behind the load balancer', () => {
     expect((await client.workflow.count(query)).count).toBe(1);
   });
 
-  it('completes every accepted workflow when a node is SIGKILLed mid-load, and takes the node back', async () => {
+  it('completes every accepted workflow when a node is SIGKILLed mid-load', async () => {
     const count = 50;
+    const started = performance.now();
     let killed: Promise<unknown> | undefined;
     const outcomes = await inParallel(count, 8, async (i) => {
       if (i === 10) killed = killTemporalNode(1);
@@ -131,21 +114,32 @@ describe('the Temporal cluster behind the load balancer', () => {
     await killed;
     expect((await temporalNodes()).map((node) => node.running)).toEqual([true, false]);
     const accepted = fulfilled(outcomes);
-    console.log(
-      `node 1 killed after 10 of ${count} starts: ${accepted.length} accepted, ${rejected(outcomes).length} refused`,
-    );
     expect(rejected(outcomes)).toEqual([]);
     const results = await Promise.all(accepted.map((handle) => handle.result()));
     expect(results).toEqual(Array.from({ length: count }, (_, i) => i));
+    console.log(
+      `node 1 SIGKILLed after 10 of ${count} starts: ${accepted.length} accepted, ` +
+        `all completed ${seconds(started)} s after the first start`,
+    );
+  });
 
+  it('takes the killed node back', async () => {
+    const started = performance.now();
     await restartTemporalNode(1);
+    const rejoined = seconds(started);
     expect((await temporalNodes()).map((node) => node.running)).toEqual([true, true]);
     const direct = await Connection.connect({ address: env.nodeAddresses[1]! });
     const viaNode1 = new Client({ connection: direct, namespace: env.namespace });
-    expect(
-      await viaNode1.workflow.execute(echo, { args: [99], taskQueue, workflowId: `${run}-node-1` }),
-    ).toBe(99);
+    const result = await viaNode1.workflow.execute(echo, {
+      args: [99],
+      taskQueue,
+      workflowId: `${run}-node-1`,
+    });
     await direct.close();
+    expect(result).toBe(99);
+    console.log(
+      `node 1 serving again after ${rejoined} s; a workflow through it completed after ${seconds(started)} s`,
+    );
   });
 
   it('takes hundreds of starts with 32 in flight (measured)', async () => {
