@@ -54,9 +54,12 @@ function adapterResponses(route: RouteDefinition): Record<number, ResponseSpec> 
 
 function response(spec: ResponseSpec): JsonObject {
   if (!spec.schema) return { description: spec.description };
+  const content = { [spec.contentType ?? 'application/json']: spec.schema, ...spec.otherContent };
   return {
     description: spec.description,
-    content: { [spec.contentType ?? 'application/json']: { schema: plain(spec.schema) } },
+    content: Object.fromEntries(
+      Object.entries(content).map(([type, schema]) => [type, { schema: plain(schema) }]),
+    ),
   };
 }
 

@@ -13,6 +13,8 @@ export interface ResponseSpec {
   schema?: TSchema;
   /** `application/json` unless given (`text/event-stream`, `text/plain`, …). */
   contentType?: string;
+  /** Other content types the same status may answer with, and their schemas. */
+  otherContent?: Record<string, TSchema>;
 }
 
 export interface RouteSchema {

@@ -42,7 +42,11 @@ export function devMailRoutes(mailbox: CapturedMailbox): RouteDefinition[] {
           format: Type.Optional(Type.Union([Type.Literal('parsed'), Type.Literal('raw')])),
         }),
         responses: {
-          200: { description: 'The message (as message/rfc822 with format=raw)', schema: MailSummary },
+          200: {
+            description: 'The message, parsed; as sent (message/rfc822) with format=raw',
+            schema: Type.Composite([MailSummary, Type.Object({ text: Type.String() })]),
+            otherContent: { 'message/rfc822': Type.String() },
+          },
           404: errorResponse('No message with this id'),
         },
       },
