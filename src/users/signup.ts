@@ -5,7 +5,7 @@ import { EmailRequestError } from '../email/template-params';
 import { validateEmailRequest } from '../email/templates';
 import type { Logger } from '../logger';
 import { dispatchOutboxEntry, outboxJobId } from '../outbox/dispatch';
-import type { NewOutboxEntry, OutboxRepository } from '../outbox/outbox-entry';
+import type { NewOutboxEntryOf, OutboxRepository } from '../outbox/outbox-entry';
 import type { User } from './user';
 import type { UserRepository } from './user-repository';
 
@@ -61,7 +61,7 @@ export class SignupService {
     const { users, outbox, temporal, logger } = this.dependencies;
     const welcomeEmail = welcomeEmailFor(request);
     const outboxId = randomUUID();
-    const welcomeEmailEntry: NewOutboxEntry = {
+    const welcomeEmailEntry: NewOutboxEntryOf<'sendEmail'> = {
       id: outboxId,
       jobType: 'sendEmail',
       jobId: outboxJobId('sendEmail', outboxId),
