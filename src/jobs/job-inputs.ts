@@ -42,7 +42,16 @@ export function preparer<S extends TObject, Input>(
   prepare: (request: Static<S>) => Input | Promise<Input>,
 ): (stored: unknown, corrected?: Record<string, unknown>) => Promise<Input> {
   return async (stored, corrected = {}) =>
-    prepare(checkRequest(schema, { ...requestFieldsOf(schema, stored), ...corrected }));
+    prepare(checkRequest(schema, withCorrections(requestFieldsOf(schema, stored), corrected)));
+}
+
+/** Corrections laid over the stored fields; a correction of `null` removes the field. */
+function withCorrections(
+  stored: Record<string, unknown>,
+  corrected: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...stored, ...corrected };
+  return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== null));
 }
 
 export function jobInputPreparers(services: JobInputServices): JobInputPreparers {

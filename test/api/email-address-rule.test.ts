@@ -45,6 +45,21 @@ describe('the e-mail address rule', () => {
     });
   });
 
+  it('a redrive correction of null removes the field before the schema checks the request', async () => {
+    const stored = { fileId: 'f', notifyUrl: 'ftp://wrong', sha256: 'x', size: 1, contentType: 'text/plain' };
+    const files = {
+      get: async () => ({ sha256: 'x', size: 1, contentType: 'text/plain' }),
+    } as unknown as FileStore;
+    const preparers = jobInputPreparers({ files });
+    await expect(preparers.processUpload(stored)).rejects.toMatchObject({ details: { field: 'notifyUrl' } });
+    await expect(preparers.processUpload(stored, { notifyUrl: null })).resolves.toEqual({
+      fileId: 'f',
+      sha256: 'x',
+      size: 1,
+      contentType: 'text/plain',
+    });
+  });
+
   describe('over HTTP', () => {
     let temporal: Client;
     let testApp: TestApp;

@@ -30,7 +30,8 @@ const RedriveOneBody = Type.Union([
     {
       input: Type.Optional(
         Type.Record(Type.String(), Type.Unknown(), {
-          description: "Corrections laid over the stored input; checked like a new request's body",
+          description:
+            "Corrections laid over the stored input (null removes a field), checked like a new request's body",
         }),
       ),
     },
