@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.temporal/**', 'data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.temporal/**', '.fuzz/**', 'data/**', 'coverage/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,6 +30,25 @@ export default tseslint.config(
               group: ['../activities/*', '../activities'],
               allowTypeImports: true,
               message: 'Proxy activities instead',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The HTTP edge depends on the domain, never the other way round; `main.ts` assembles the
+    // process and is the one module outside src/api/ that starts the API.
+    files: ['src/**/*.ts'],
+    ignores: ['src/api/**', 'src/main.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)api(/|$)',
+              message: 'Domain modules must not import src/api/: throw a domain error from src/errors.ts',
             },
           ],
         },

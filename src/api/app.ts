@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { Redriver } from '../dead-letters/redrive';
 import type { CapturedMailbox } from '../email/mailbox';
 import { jobInputPreparers } from '../jobs/job-inputs';
-import { startJob } from '../jobs/start-job';
+import { startJobOfType } from '../jobs/start-job';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { SignupService } from '../users/signup';
@@ -19,7 +19,14 @@ import { jobRoutes } from './routes/jobs';
 import { signupRoutes } from './routes/signup';
 import { uploadRoutes } from './routes/upload';
 import { observeRequest } from '../monitoring/metrics';
-import { createMonitoring } from '../monitoring/routes';
+import { docsRoutes } from './routes/docs';
+import { createMonitoring } from './routes/monitoring';
+
+const API_INFO = {
+  title: 'durable-jobs',
+  version: '0.1.0',
+  description: 'Slow, failure-prone work run durably on Temporal: uploads, e-mail, dead letters.',
+};
 
 export interface ApiDependencies {
   config: Config;
@@ -45,7 +52,7 @@ export function apiRoutes({
   });
   const redriver = new Redriver(
     services.deadLetters,
-    (jobType, input, idempotencyKey) => startJob(temporal, jobType, [input], { idempotencyKey }),
+    (jobType, input, idempotencyKey) => startJobOfType(temporal, jobType, input, { idempotencyKey }),
     jobInputPreparers(services),
   );
   return [
@@ -70,7 +77,8 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
     webUiBaseUrl: config.temporalUiUrl,
     workerMetricsAddress: config.workerMetricsAddress,
   });
-  const app = createFastifyApp([...apiRoutes(dependencies), ...monitoring.routes], {
+  const routes = [...apiRoutes(dependencies), ...monitoring.routes];
+  const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {
     logger: dependencies.logger,
     onRequestAnswered: observeRequest,
   });

@@ -1,5 +1,7 @@
-import { describeConnectionError } from '../temporal/client';
-import { temporalRejection, type TemporalRejection } from '../temporal/errors';
+// The one place where errors become HTTP: each domain error kind has a status and a stable code.
+import type { DomainErrorKind } from '../errors';
+import { DomainError } from '../errors';
+import { temporalFailure } from '../temporal/errors';
 
 // Stable error codes: clients may switch on `code`; `error` is for people.
 export const ErrorCode = {
@@ -14,6 +16,17 @@ export const ErrorCode = {
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ERROR_CODES = Object.values(ErrorCode);
+
+export const HTTP_ERROR_FOR: Record<DomainErrorKind, { status: number; code: ErrorCode }> = {
+  invalidInput: { status: 400, code: ErrorCode.validationFailed },
+  notFound: { status: 404, code: ErrorCode.notFound },
+  conflict: { status: 409, code: ErrorCode.conflict },
+  tooLarge: { status: 413, code: ErrorCode.payloadTooLarge },
+  temporalUnavailable: { status: 503, code: ErrorCode.temporalUnavailable },
+  temporalRejected: { status: 503, code: ErrorCode.temporalRejected },
+};
 
 export class HttpError extends Error {
   constructor(
@@ -31,41 +44,10 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: Record<string, unknown>) =>
-  new HttpError(400, ErrorCode.validationFailed, message, details);
-
-export const notFound = (message: string, details?: Record<string, unknown>) =>
-  new HttpError(404, ErrorCode.notFound, message, details);
-
-export const conflict = (message: string, details?: Record<string, unknown>) =>
-  new HttpError(409, ErrorCode.conflict, message, details);
-
-export const temporalUnavailable = (reason: string) =>
-  new HttpError(503, ErrorCode.temporalUnavailable, 'Temporal is unavailable', { reason });
-
-/** The server's own reason, so that an operator can act on it (e.g. a search attribute to add). */
-export const temporalRejected = (rejection: TemporalRejection) =>
-  new HttpError(503, ErrorCode.temporalRejected, `Temporal rejected the request: ${rejection.message}`, {
-    reason: rejection.message,
-    grpcStatus: rejection.grpcStatus,
-  });
-
-/** Any failure of a Temporal call that is the server's side, as a 503; undefined for others. */
-export function temporalHttpError(error: unknown): HttpError | undefined {
-  if (isTemporalConnectionFailure(error)) return temporalUnavailable(describeConnectionError(error));
-  const rejection = temporalRejection(error);
-  return rejection ? temporalRejected(rejection) : undefined;
-}
-
-/**
- * gRPC UNAVAILABLE or DEADLINE_EXCEEDED from the Temporal client: the server is not answering.
- * The client wraps gRPC errors in a `ServiceError` whose `cause` carries the code.
- */
-export function isTemporalConnectionFailure(error: unknown): boolean {
-  let candidate = error as { code?: unknown; cause?: unknown } | null | undefined;
-  for (let depth = 0; candidate && depth < 5; depth += 1) {
-    if (candidate.code === 14 || candidate.code === 4) return true;
-    candidate = candidate.cause as typeof candidate;
-  }
-  return false;
+/** A domain error, or a Temporal failure thrown raw by the client, as HTTP; undefined for others. */
+export function httpErrorOf(error: unknown): HttpError | undefined {
+  const domainError = error instanceof DomainError ? error : temporalFailure(error);
+  if (!domainError) return undefined;
+  const { status, code } = HTTP_ERROR_FOR[domainError.kind];
+  return new HttpError(status, code, domainError.message, domainError.details);
 }

@@ -4,10 +4,11 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type FastifySchema,
   type FastifyServerOptions,
 } from 'fastify';
 import type { Logger } from '../logger';
-import { ErrorCode, HttpError, temporalHttpError } from './errors';
+import { ErrorCode, HttpError, httpErrorOf } from './errors';
 import type { RouteDefinition, RouteRequest, RouteResponse } from './route';
 
 interface ValidationIssue {
@@ -41,8 +42,8 @@ export function toHttpError(error: FastifyError | Error): HttpError {
   if (error instanceof HttpError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return validationError(fastifyError);
-  const temporalFailure = temporalHttpError(error);
-  if (temporalFailure) return temporalFailure;
+  const mapped = httpErrorOf(error);
+  if (mapped) return mapped;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HttpError(413, ErrorCode.payloadTooLarge, 'Request body is too large');
@@ -56,6 +57,13 @@ export function toHttpError(error: FastifyError | Error): HttpError {
       return new HttpError(400, ErrorCode.validationFailed, 'Request body is empty; expected a JSON object');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new HttpError(400, ErrorCode.validationFailed, 'Request body is not valid JSON');
+    // Longer than any path parameter's schema allows; answered before routing.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new HttpError(400, ErrorCode.validationFailed, 'A path parameter is too long', {
+        location: 'params',
+      });
+    case 'FST_ERR_BAD_URL':
+      return new HttpError(400, ErrorCode.validationFailed, 'The URL is malformed', { location: 'params' });
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new HttpError(fastifyError.statusCode, ErrorCode.validationFailed, fastifyError.message);
@@ -65,8 +73,8 @@ export function toHttpError(error: FastifyError | Error): HttpError {
 
 function toRouteRequest(request: FastifyRequest, streamBody: boolean): RouteRequest {
   return {
-    params: request.params as Record<string, string>,
-    query: request.query as Record<string, string | undefined>,
+    params: request.params as RouteRequest['params'],
+    query: request.query as RouteRequest['query'],
     headers: request.headers as Record<string, string | undefined>,
     body: streamBody ? undefined : request.body,
     stream: streamBody ? request.raw : undefined,
@@ -80,12 +88,18 @@ function send(reply: FastifyReply, response: RouteResponse): FastifyReply {
   return response.body === undefined ? reply.send() : reply.send(response.body);
 }
 
+/** Requests are validated against the route's schemas; responses are described, not filtered. */
+function requestSchemas({ schema }: RouteDefinition): FastifySchema {
+  const parts = { params: schema.params, querystring: schema.querystring, body: schema.body };
+  return Object.fromEntries(Object.entries(parts).filter(([, part]) => part !== undefined));
+}
+
 function mount(app: FastifyInstance, route: RouteDefinition): void {
   const streamBody = route.bodyKind === 'stream';
   app.route({
     method: route.method,
     url: route.path,
-    schema: route.schema,
+    schema: requestSchemas(route),
     handler: async (request, reply) => send(reply, await route.handler(toRouteRequest(request, streamBody))),
   });
 }
@@ -111,6 +125,13 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+    // Above every path parameter's maxLength, so that the schema names the parameter first.
+    routerOptions: { maxParamLength: 1000 },
+    // Errors raised before a route is found answer with the same JSON error contract.
+    frameworkErrors: (error, request, reply) => {
+      const httpError = toHttpError(error);
+      return (reply as FastifyReply).code(httpError.status).send(httpError.toBody());
+    },
   });
 
   // Log lines about a job's request carry its id (the workflow id is the job id).

@@ -1,4 +1,4 @@
-import { badRequest } from './errors';
+import { InvalidInput } from '../errors';
 
 const IDEMPOTENCY_HEADER = 'idempotency-key';
 const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -8,7 +8,7 @@ export function idempotencyKeyOf(headers: Record<string, string | undefined>): s
   const key = headers[IDEMPOTENCY_HEADER];
   if (key === undefined) return undefined;
   if (key.trim() === '' || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    throw badRequest(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, {
+    throw new InvalidInput(`Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`, {
       field: 'Idempotency-Key',
       location: 'headers',
     });

@@ -1,23 +1,40 @@
-// Framework-neutral route definitions (Spikard-shaped): method, path, JSON schemas and an async
-// handler returning status and body. Adapters (Fastify today) mount them.
+// Framework-neutral route definitions (Spikard-shaped): method, path, one JSON Schema per request
+// part and per response, and an async handler returning status and body. The schemas give the
+// handler its types, the adapter (Fastify today) validates requests with them, and the OpenAPI
+// document (`openapi.ts`) is generated from them.
 import type { Readable } from 'node:stream';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export type JsonSchema = Record<string, unknown>;
-
-export interface RouteSchema {
-  params?: JsonSchema;
-  querystring?: JsonSchema;
-  /** JSON body schema; omit for routes that read `stream`. */
-  body?: JsonSchema;
+export interface ResponseSpec {
+  description: string;
+  /** The body's schema; omit for a response without a body. */
+  schema?: TSchema;
+  /** `application/json` unless given (`text/event-stream`, `text/plain`, …). */
+  contentType?: string;
+  /** Other content types the same status may answer with, and their schemas. */
+  otherContent?: Record<string, TSchema>;
 }
 
-export interface RouteRequest<Body = unknown> {
-  params: Record<string, string>;
-  query: Record<string, string | undefined>;
+export interface RouteSchema {
+  params?: TObject;
+  querystring?: TObject;
+  /** Request headers the handler reads; described, and checked by the handler. */
+  headers?: TObject;
+  /** JSON body schema; omit for routes that read `stream`. */
+  body?: TSchema;
+  /** Every status the route answers with, errors included. */
+  responses: Record<number, ResponseSpec>;
+}
+
+type StaticOr<S, Fallback> = S extends TSchema ? Static<S> : Fallback;
+
+export interface RouteRequest<S extends RouteSchema = RouteSchema> {
+  params: StaticOr<S['params'], Record<string, string>>;
+  query: StaticOr<S['querystring'], Record<string, string | undefined>>;
   headers: Record<string, string | undefined>;
-  body: Body;
+  body: StaticOr<S['body'], undefined>;
   /** The raw request body, only for routes declared with `bodyKind: 'stream'`. */
   stream?: Readable;
 }
@@ -33,16 +50,20 @@ export interface RouteResponse {
   stream?: AsyncIterable<string>;
 }
 
-export interface RouteDefinition<Body = unknown> {
+export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   method: HttpMethod;
   /** Express-style parameters (`/jobs/:jobId`); a Spikard adapter rewrites them to `{jobId}`. */
   path: string;
-  schema?: RouteSchema;
+  summary: string;
+  tags?: string[];
+  schema: S;
   /** `stream` hands the handler the unparsed body, for uploads of any content type and size. */
   bodyKind?: 'json' | 'stream';
-  handler(request: RouteRequest<Body>): Promise<RouteResponse>;
+  /** For a `stream` body: its content types and schemas, for the OpenAPI document. */
+  streamBody?: Record<string, TSchema>;
+  handler(request: RouteRequest<S>): Promise<RouteResponse>;
 }
 
-export function defineRoute<Body = unknown>(route: RouteDefinition<Body>): RouteDefinition {
-  return route as RouteDefinition;
+export function defineRoute<S extends RouteSchema>(route: RouteDefinition<S>): RouteDefinition {
+  return route as unknown as RouteDefinition;
 }

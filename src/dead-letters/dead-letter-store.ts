@@ -1,3 +1,5 @@
+import { InvalidInput } from '../errors';
+
 /** One attempt-level record of what failed, read from the job's history. */
 export interface StepFailure {
   step: string;
@@ -44,7 +46,15 @@ export function encodeCursor(entry: DeadLetter): string {
   return Buffer.from(JSON.stringify([entry.failedAt, entry.id])).toString('base64url');
 }
 
-export class InvalidCursorError extends Error {}
+/** A cursor this API did not hand out. */
+export class InvalidCursorError extends InvalidInput {
+  constructor() {
+    super("Invalid querystring: 'cursor' is not one this API returned", {
+      field: 'cursor',
+      location: 'querystring',
+    });
+  }
+}
 
 export function decodeCursor(cursor: string): [string, string] {
   try {
@@ -55,7 +65,7 @@ export function decodeCursor(cursor: string): [string, string] {
   } catch {
     // fall through
   }
-  throw new InvalidCursorError('cursor is not one this API returned');
+  throw new InvalidCursorError();
 }
 
 /** Longer than any redrive takes (it only starts a workflow); shorter than a person's patience. */

@@ -1,10 +1,15 @@
-import { conflict, notFound } from '../api/errors';
-import { JOB_TYPES, type JobType } from '../contracts';
-import type { JobInputPreparer } from '../jobs/job-inputs';
+import type { JobType } from '../contracts';
+import { AlreadyRedriven, DeadLetterNotFound, RedriveInProgress } from '../errors';
+import type { JobInputPreparers } from '../jobs/job-inputs';
+import { isJobType, type JobInput } from '../jobs/job-workflows';
 import type { StartedJob } from '../jobs/start-job';
 import type { DeadLetter, DeadLetterStore } from './dead-letter-store';
 
-export type JobStarter = (jobType: JobType, input: unknown, idempotencyKey: string) => Promise<StartedJob>;
+export type JobStarter = <T extends JobType>(
+  jobType: T,
+  input: JobInput<T>,
+  idempotencyKey: string,
+) => Promise<StartedJob>;
 
 export interface RedriveOutcome {
   deadLetterId: string;
@@ -16,30 +21,20 @@ export interface BulkRedriveResult {
   failed: { deadLetterId: string; error: string }[];
 }
 
-function isJobType(value: string): value is JobType {
-  return (JOB_TYPES as readonly string[]).includes(value);
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-}
-
 /** Starts new runs of dead-lettered jobs, each entry at most once. */
 export class Redriver {
   constructor(
     private readonly store: DeadLetterStore,
     private readonly startJob: JobStarter,
-    private readonly preparers: Record<JobType, JobInputPreparer>,
+    private readonly preparers: JobInputPreparers,
   ) {}
 
   async redriveOne(id: string, correctedInput?: Record<string, unknown>): Promise<RedriveOutcome> {
     const entry = await this.store.get(id);
-    if (!entry) throw notFound('Dead letter not found', { deadLetterId: id });
+    if (!entry) throw new DeadLetterNotFound(id);
     if (!(await this.store.claimForRedrive(id))) {
-      throw conflict(
-        entry.status === 'redriven' ? 'Dead letter was already redriven' : 'Dead letter is being redriven',
-        { deadLetterId: id, status: entry.status, redrivenJobId: entry.redrivenJobId },
-      );
+      if (entry.status === 'redriven') throw new AlreadyRedriven(id, entry.redrivenJobId);
+      throw new RedriveInProgress(id, { status: entry.status, redrivenJobId: entry.redrivenJobId });
     }
     return this.start(entry, correctedInput);
   }
@@ -61,17 +56,23 @@ export class Redriver {
   private async start(entry: DeadLetter, correctedInput?: Record<string, unknown>): Promise<RedriveOutcome> {
     try {
       if (!isJobType(entry.jobType)) throw new Error(`Unknown job type ${entry.jobType}`);
-      const input = await this.preparers[entry.jobType]({
-        ...asRecord(entry.input),
-        ...(correctedInput ?? {}),
-      });
-      // Keyed by the entry: a redrive retried after a crash finds the job it already started.
-      const job = await this.startJob(entry.jobType, input, `redrive:${entry.id}`);
+      const job = await this.prepareAndStart(entry.jobType, entry, correctedInput);
       await this.store.completeRedrive(entry.id, job.jobId);
       return { deadLetterId: entry.id, jobId: job.jobId };
     } catch (error) {
       await this.store.releaseRedrive(entry.id);
       throw error;
     }
+  }
+
+  private async prepareAndStart<T extends JobType>(
+    jobType: T,
+    entry: DeadLetter,
+    correctedInput?: Record<string, unknown>,
+  ): Promise<StartedJob> {
+    const prepare: JobInputPreparers[T] = this.preparers[jobType];
+    const input = await prepare(entry.input, correctedInput);
+    // Keyed by the entry: a redrive retried after a crash finds the job it already started.
+    return this.startJob(jobType, input, `redrive:${entry.id}`);
   }
 }

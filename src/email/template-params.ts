@@ -1,6 +1,7 @@
 // Declarative parameter specs for templates. The same check runs in the HTTP route (so bad input is
 // a 400 before any job starts) and in the render activity (so a job started any other way fails
 // with a TemplateError instead of sending a broken message).
+import { InvalidInput } from '../errors';
 import { isHttpUrl } from '../urls';
 
 export type ParamSpec =
@@ -26,13 +27,12 @@ export const integer = <Required extends boolean>(required: Required, min: numbe
   ({ kind: 'integer', required, min, max }) as const;
 
 /** Input that a template cannot render; `field` is the JSON path a client should fix. */
-export class EmailRequestError extends Error {
+export class EmailRequestError extends InvalidInput {
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'EmailRequestError';
+    super(message, { field });
   }
 }
 

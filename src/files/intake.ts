@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { badRequest, ErrorCode, HttpError } from '../api/errors';
+import { InvalidInput, UploadTooLarge } from '../errors';
 import { FileTooLargeError, type FileStore, type StoredFile } from './file-store';
 
 const MULTIPART_FIELD = 'file';
@@ -9,17 +9,6 @@ export interface IntakeRequest {
   body: Readable;
   headers: Record<string, string | undefined>;
   limitBytes: number;
-}
-
-function tooLarge(limitBytes: number): HttpError {
-  return new HttpError(
-    413,
-    ErrorCode.payloadTooLarge,
-    `File is larger than the limit of ${limitBytes} bytes`,
-    {
-      limitBytes,
-    },
-  );
 }
 
 async function saveRaw(store: FileStore, request: IntakeRequest): Promise<StoredFile> {
@@ -39,7 +28,7 @@ function saveMultipart(store: FileStore, request: IntakeRequest): Promise<Stored
     try {
       parser = busboy({ headers: request.headers as Record<string, string>, limits: { files: 1 } });
     } catch (error) {
-      reject(badRequest(`Malformed multipart request: ${(error as Error).message}`));
+      reject(new InvalidInput(`Malformed multipart request: ${(error as Error).message}`));
       return;
     }
     let saving: Promise<StoredFile> | undefined;
@@ -59,10 +48,14 @@ function saveMultipart(store: FileStore, request: IntakeRequest): Promise<Stored
         reject(error);
       });
     });
-    parser.on('error', (error: Error) => reject(badRequest(`Malformed multipart request: ${error.message}`)));
+    parser.on('error', (error: Error) =>
+      reject(new InvalidInput(`Malformed multipart request: ${error.message}`)),
+    );
     parser.on('close', () => {
       if (!saving)
-        reject(badRequest(`Multipart field '${MULTIPART_FIELD}' is missing`, { field: MULTIPART_FIELD }));
+        reject(
+          new InvalidInput(`Multipart field '${MULTIPART_FIELD}' is missing`, { field: MULTIPART_FIELD }),
+        );
       else saving.then(resolve, reject);
     });
     request.body.pipe(parser);
@@ -72,17 +65,17 @@ function saveMultipart(store: FileStore, request: IntakeRequest): Promise<Stored
 /** Takes an upload as a raw body of any type or as multipart field `file`, streaming it into the store. */
 export async function receiveUpload(store: FileStore, request: IntakeRequest): Promise<StoredFile> {
   const declaredLength = Number(request.headers['content-length'] ?? NaN);
-  if (declaredLength > request.limitBytes) throw tooLarge(request.limitBytes);
+  if (declaredLength > request.limitBytes) throw new UploadTooLarge(request.limitBytes);
   const multipart = request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data') ?? false;
   try {
     const stored = await (multipart ? saveMultipart(store, request) : saveRaw(store, request));
     if (stored.size === 0) {
       await store.remove(stored.fileId);
-      throw badRequest('The uploaded file is empty');
+      throw new InvalidInput('The uploaded file is empty');
     }
     return stored;
   } catch (error) {
-    if (error instanceof FileTooLargeError) throw tooLarge(request.limitBytes);
+    if (error instanceof FileTooLargeError) throw new UploadTooLarge(request.limitBytes);
     throw error;
   }
 }

@@ -1,59 +1,23 @@
+import type { Static, TObject } from '@sinclair/typebox';
 import type { JobType, ProcessUploadInput } from '../contracts';
-import { badRequest, notFound } from '../api/errors';
-import { isEmailAddress } from '../email/address';
 import type { SendEmailInput } from '../email/contracts';
-import { isHttpUrl } from '../urls';
-import { EmailRequestError } from '../email/template-params';
 import { validateEmailRequest } from '../email/templates';
+import { FileNotFound } from '../errors';
 import type { FileStore } from '../files/file-store';
-
-/** What a client may say about an upload job; the rest comes from the stored file. */
-export interface UploadRequest {
-  fileId: string;
-  notifyUrl?: string;
-  notifyEmail?: string;
-}
-
-function optionalString(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`Invalid input: '${field}' must be a string`, { field });
-  return value;
-}
-
-export function parseUploadRequest(raw: Record<string, unknown>): UploadRequest {
-  const fileId = optionalString(raw.fileId, 'fileId');
-  if (!fileId) throw badRequest("Invalid input: 'fileId' is required", { field: 'fileId' });
-  const notifyUrl = optionalString(raw.notifyUrl, 'notifyUrl');
-  if (notifyUrl && !isHttpUrl(notifyUrl)) {
-    throw badRequest("Invalid input: 'notifyUrl' must be an http(s) URL", { field: 'notifyUrl' });
-  }
-  const notifyEmail = optionalString(raw.notifyEmail, 'notifyEmail');
-  if (notifyEmail && !isEmailAddress(notifyEmail)) {
-    throw badRequest("Invalid input: 'notifyEmail' must be an e-mail address", { field: 'notifyEmail' });
-  }
-  return { fileId, ...(notifyUrl ? { notifyUrl } : {}), ...(notifyEmail ? { notifyEmail } : {}) };
-}
+import { checkRequest, requestFieldsOf, SendEmailRequest, UploadRequest } from './job-requests';
+import type { JobInput } from './job-workflows';
 
 /** The workflow input for an upload job, taking size and checksum from intake. */
 export async function uploadJobInput(files: FileStore, request: UploadRequest): Promise<ProcessUploadInput> {
   const stored = await files.get(request.fileId);
-  if (!stored) throw notFound('File not found', { fileId: request.fileId });
+  if (!stored) throw new FileNotFound(request.fileId);
   return { ...request, sha256: stored.sha256, size: stored.size, contentType: stored.contentType };
 }
 
-/** A send request that its template can render, or a 400 naming the field to fix. */
-export function parseEmailRequest(raw: Record<string, unknown>): SendEmailInput {
-  const input: SendEmailInput = {
-    to: typeof raw.to === 'string' ? raw.to.trim() : (raw.to as string),
-    template: raw.template as string,
-    params: (raw.params as Record<string, unknown> | undefined) ?? {},
-  };
-  try {
-    validateEmailRequest(input);
-  } catch (error) {
-    if (error instanceof EmailRequestError) throw badRequest(error.message, { field: error.field });
-    throw error;
-  }
+/** A send request that its template can render; an EmailRequestError names the field to fix. */
+export function emailJobInput(request: SendEmailRequest): SendEmailInput {
+  const input: SendEmailInput = { to: request.to, template: request.template, params: request.params ?? {} };
+  validateEmailRequest(input);
   return input;
 }
 
@@ -61,15 +25,38 @@ export interface JobInputServices {
   files: FileStore;
 }
 
-export type JobInputPreparer = (raw: Record<string, unknown>) => Promise<unknown>;
-
 /**
- * Per job type: checks a (possibly hand-corrected) input and turns it into the workflow's input.
- * Used by redrives, so a corrected input gets the same checks as a new request.
+ * Turns a dead letter's stored input, with a person's corrections laid over it, into the
+ * workflow's input. The result is checked by the job type's request schema, like a new request.
  */
-export function jobInputPreparers(services: JobInputServices): Record<JobType, JobInputPreparer> {
+export type JobInputPreparer<T extends JobType> = (
+  stored: unknown,
+  corrected?: Record<string, unknown>,
+) => Promise<JobInput<T>>;
+
+export type JobInputPreparers = { [T in JobType]: JobInputPreparer<T> };
+
+/** A preparer from the job type's request schema and what turns a valid request into the input. */
+export function preparer<S extends TObject, Input>(
+  schema: S,
+  prepare: (request: Static<S>) => Input | Promise<Input>,
+): (stored: unknown, corrected?: Record<string, unknown>) => Promise<Input> {
+  return async (stored, corrected = {}) =>
+    prepare(checkRequest(schema, withCorrections(requestFieldsOf(schema, stored), corrected)));
+}
+
+/** Corrections laid over the stored fields; a correction of `null` removes the field. */
+function withCorrections(
+  stored: Record<string, unknown>,
+  corrected: Record<string, unknown>,
+): Record<string, unknown> {
+  const merged = { ...stored, ...corrected };
+  return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== null));
+}
+
+export function jobInputPreparers(services: JobInputServices): JobInputPreparers {
   return {
-    processUpload: (raw) => uploadJobInput(services.files, parseUploadRequest(raw)),
-    sendEmail: async (raw) => parseEmailRequest(raw),
+    processUpload: preparer(UploadRequest, (request) => uploadJobInput(services.files, request)),
+    sendEmail: preparer(SendEmailRequest, emailJobInput),
   };
 }

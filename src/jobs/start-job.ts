@@ -9,8 +9,9 @@ import {
   TASK_QUEUE,
   type JobType,
 } from '../contracts';
-import { temporalHttpError } from '../api/errors';
 import { countJobStart } from '../monitoring/metrics';
+import { temporalFailure } from '../temporal/errors';
+import { JOB_WORKFLOWS, jobTypeOf, type JobInput, type JobWorkflow } from './job-workflows';
 
 export interface StartedJob {
   jobId: string;
@@ -36,22 +37,24 @@ export function jobIdFor(jobType: JobType, idempotencyKey?: string): string {
 }
 
 /**
- * Starts a job workflow. With an idempotency key, a retried request finds the job already there,
- * running or finished, and gets the same id back instead of a second job.
+ * Starts a job by its workflow function, so that tsc checks the input against what the workflow
+ * takes. With an idempotency key, a retried request finds the job already there, running or
+ * finished, and gets the same id back instead of a second job.
  */
-export async function startJob(
+export async function startJob<W extends JobWorkflow>(
   client: Client,
-  jobType: JobType,
-  args: unknown[],
+  workflow: W,
+  input: Parameters<W>[0],
   options: StartJobOptions = {},
 ): Promise<StartedJob> {
+  const jobType = jobTypeOf(workflow);
   const jobId = jobIdFor(jobType, options.idempotencyKey);
   try {
     await client.withDeadline(Date.now() + (options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS), () =>
-      client.workflow.start(jobType, {
+      client.workflow.start(workflow, {
         taskQueue: options.taskQueue ?? TASK_QUEUE,
         workflowId: jobId,
-        args,
+        args: [input] as Parameters<W>,
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: new TypedSearchAttributes([
@@ -68,6 +71,17 @@ export async function startJob(
       countJobStart(jobType, false);
       return { jobId, created: false };
     }
-    throw temporalHttpError(error) ?? error;
+    throw temporalFailure(error) ?? error;
   }
+}
+
+/** Starts a job named by its type (a redrive, an outbox entry), with an input checked for that type. */
+export function startJobOfType<T extends JobType>(
+  client: Client,
+  jobType: T,
+  input: JobInput<T>,
+  options: StartJobOptions = {},
+): Promise<StartedJob> {
+  const workflow: JobWorkflow = JOB_WORKFLOWS[jobType];
+  return startJob(client, workflow, input as never, options);
 }

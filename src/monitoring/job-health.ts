@@ -3,8 +3,8 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { JOB_TYPES, TASK_QUEUE, type JobType } from '../contracts';
-import { isTemporalConnectionFailure } from '../api/errors';
 import { describeConnectionError } from '../temporal/client';
+import { isTemporalConnectionFailure } from '../temporal/errors';
 
 export interface JobTypeCounts {
   /** Running, not yet picked up by a worker (`JobState = "queued"`). */

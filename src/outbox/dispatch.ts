@@ -1,15 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { jobIdFor, startJob, type StartedJob } from '../jobs/start-job';
+import { describeError } from '../errors';
+import { jobIdFor, startJobOfType, type StartedJob } from '../jobs/start-job';
 import type { JobType } from '../contracts';
-import { HttpError } from '../api/errors';
 import type { OutboxEntry, OutboxRepository } from './outbox-entry';
-
-export function describeDispatchError(error: unknown): string {
-  if (error instanceof HttpError && typeof error.details.reason === 'string') {
-    return `${error.message}: ${error.details.reason}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The id the entry's job gets: known at insert time, the same however often dispatch is tried. */
 export function outboxJobId(jobType: JobType, entryId: string): string {
@@ -33,12 +26,13 @@ export async function dispatchOutboxEntry(
 ): Promise<StartedJob> {
   let started: StartedJob;
   try {
-    started = await startJob(temporal, entry.jobType, [entry.input], {
+    // The input was checked for its job type when the entry was recorded.
+    started = await startJobOfType(temporal, entry.jobType, entry.input as never, {
       idempotencyKey: entry.id,
       timeoutMs: options.timeoutMs,
     });
   } catch (error) {
-    await outbox.recordDispatchFailure(entry.id, describeDispatchError(error));
+    await outbox.recordDispatchFailure(entry.id, describeError(error));
     throw error;
   }
   await outbox.markDispatched(entry.id);

@@ -1,4 +1,5 @@
 import type { JobType } from '../contracts';
+import type { JobInput } from '../jobs/job-workflows';
 
 /** A job to start, recorded in the same transaction as the change that asks for it. */
 export interface OutboxEntry {
@@ -14,6 +15,9 @@ export interface OutboxEntry {
 }
 
 export type NewOutboxEntry = Pick<OutboxEntry, 'id' | 'jobType' | 'jobId' | 'input'>;
+
+/** A new entry whose input tsc has checked against its job type's workflow. */
+export type NewOutboxEntryOf<T extends JobType> = NewOutboxEntry & { jobType: T; input: JobInput<T> };
 
 /** Longer than a relay pass takes; a claim left by a host that died is taken over after it. */
 export const OUTBOX_CLAIM_EXPIRY_MS = 5 * 60 * 1000;

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../logger';
-import { describeDispatchError, dispatchOutboxEntry } from './dispatch';
+import { describeError } from '../errors';
+import { dispatchOutboxEntry } from './dispatch';
 import type { OutboxRepository } from './outbox-entry';
 
 export interface OutboxRelayOptions {
@@ -63,7 +64,7 @@ export class OutboxRelay {
       } catch (error) {
         if (!this.failing) {
           logger.warn(
-            { outboxId: entry.id, reason: describeDispatchError(error) },
+            { outboxId: entry.id, reason: describeError(error) },
             'outbox relay cannot start jobs yet; will retry',
           );
         }

@@ -1,4 +1,4 @@
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, isGrpcDeadlineError, type TLSConfig } from '@temporalio/client';
 import type { Config, TemporalConnectionSecurity } from '../config';
 import { probeTls } from './tls-probe';
 
@@ -37,7 +37,7 @@ export async function checkTemporalReadiness(client: Client, timeoutMs = 2_000):
     );
     return { ready: true };
   } catch (error) {
-    if (!isDeadlineExceeded(error)) return { ready: false, reason: describeConnectionError(error) };
+    if (!isGrpcDeadlineError(error)) return { ready: false, reason: describeConnectionError(error) };
     const target = tlsTargets.get(client);
     const tlsProblem = target ? await probeTls(target.address, target.tls, timeoutMs) : undefined;
     return { ready: false, reason: tlsProblem ?? `no answer within ${timeoutMs} ms` };
@@ -47,8 +47,4 @@ export async function checkTemporalReadiness(client: Client, timeoutMs = 2_000):
 export function describeConnectionError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? message;
-}
-
-function isDeadlineExceeded(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === 4;
 }

@@ -5,7 +5,7 @@ import { EmailRequestError } from '../email/template-params';
 import { validateEmailRequest } from '../email/templates';
 import type { Logger } from '../logger';
 import { dispatchOutboxEntry, outboxJobId } from '../outbox/dispatch';
-import type { NewOutboxEntry, OutboxRepository } from '../outbox/outbox-entry';
+import type { NewOutboxEntryOf, OutboxRepository } from '../outbox/outbox-entry';
 import type { User } from './user';
 import type { UserRepository } from './user-repository';
 
@@ -56,12 +56,12 @@ const DEFAULT_DISPATCH_TIMEOUT_MS = 3_000;
 export class SignupService {
   constructor(private readonly dependencies: SignupDependencies) {}
 
-  /** Throws `EmailRequestError` for bad input and `EmailAlreadyRegisteredError` for a taken address. */
+  /** Throws `EmailRequestError` for bad input and `DuplicateUser` for a taken address. */
   async signUp(request: SignupRequest): Promise<SignupResult> {
     const { users, outbox, temporal, logger } = this.dependencies;
     const welcomeEmail = welcomeEmailFor(request);
     const outboxId = randomUUID();
-    const welcomeEmailEntry: NewOutboxEntry = {
+    const welcomeEmailEntry: NewOutboxEntryOf<'sendEmail'> = {
       id: outboxId,
       jobType: 'sendEmail',
       jobId: outboxJobId('sendEmail', outboxId),

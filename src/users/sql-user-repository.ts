@@ -3,7 +3,8 @@ import type { SqlClient } from '../db/sql-client';
 import type { NewOutboxEntry } from '../outbox/outbox-entry';
 import { insertOutboxEntries } from '../outbox/sql-outbox-repository';
 import type { NewUser, User } from './user';
-import { EmailAlreadyRegisteredError, type UserRepository } from './user-repository';
+import { DuplicateUser } from '../errors';
+import type { UserRepository } from './user-repository';
 
 interface UserRow {
   id: string;
@@ -32,7 +33,7 @@ export class SqlUserRepository implements UserRepository {
       });
     } catch (error) {
       if (this.sql.isUniqueViolation(error) && (await this.findByEmail(user.email))) {
-        throw new EmailAlreadyRegisteredError(user.email);
+        throw new DuplicateUser(user.email);
       }
       throw error;
     }

@@ -1,13 +1,6 @@
 import type { NewOutboxEntry } from '../outbox/outbox-entry';
 import type { NewUser, User } from './user';
 
-export class EmailAlreadyRegisteredError extends Error {
-  constructor(readonly email: string) {
-    super(`E-mail ${email} is already registered`);
-    this.name = 'EmailAlreadyRegisteredError';
-  }
-}
-
 /**
  * Storage for users. Asynchronous so that a networked SQL database can implement it as well as
  * SQLite does.
@@ -15,7 +8,7 @@ export class EmailAlreadyRegisteredError extends Error {
 export interface UserRepository {
   /**
    * Saves the user together with the outbox entries (jobs to start because of it) atomically:
-   * either all are stored or none. Throws `EmailAlreadyRegisteredError` for a taken address,
+   * either all are stored or none. Throws `DuplicateUser` for a taken address,
    * compared case-insensitively.
    */
   createWithOutbox(user: NewUser, outbox: NewOutboxEntry[]): Promise<User>;

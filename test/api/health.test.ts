@@ -39,12 +39,13 @@ describe('health routes', () => {
       temporalAddress: `127.0.0.1:${port}`,
       temporalNamespace: 'default',
     });
-    const isolated = await createTestApp(unreachable);
+    const isolated = await createTestApp(unreachable, { temporalAddress: `127.0.0.1:${port}` });
     try {
       const response = await isolated.app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
       const body = response.json();
-      expect(body.error).toBe('Temporal is not reachable');
+      expect(body).toMatchObject({ error: 'Temporal is unavailable', code: 'TEMPORAL_UNAVAILABLE' });
+      expect(body.temporal).toBe(`127.0.0.1:${port}`);
       expect(typeof body.reason).toBe('string');
       expect(body.reason.length).toBeGreaterThan(0);
     } finally {

@@ -1,5 +1,5 @@
 import { ServiceError } from '@temporalio/client';
-import { isTemporalConnectionFailure } from '../../src/api/errors';
+import { isTemporalConnectionFailure } from '../../src/temporal/errors';
 import { classifySmtpError } from '../../src/email/smtp-errors';
 
 function smtpError(fields: Record<string, unknown>, message = 'failed'): Error {
@@ -41,7 +41,11 @@ describe('SMTP error classification', () => {
 
 describe('Temporal connection failures', () => {
   it('are recognised inside the ServiceError the client wraps them in', () => {
-    const unavailable = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    const unavailable = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+      code: 14,
+      details: 'No connection established',
+      metadata: {},
+    });
     expect(
       isTemporalConnectionFailure(new ServiceError('Failed to start Workflow', { cause: unavailable })),
     ).toBe(true);

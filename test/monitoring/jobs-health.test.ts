@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startJob } from '../../src/jobs/start-job';
+import { processUpload, sendEmail } from '../../src/workflows';
 import { jobsHealth, type JobsHealthReport } from '../../src/monitoring/job-health';
 import { createTestApp } from '../helpers/app';
 import { closedPort } from '../helpers/ports';
@@ -52,8 +53,8 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
     // Nobody polls this queue: these stay queued, like jobs waiting for a worker.
     const client = harness.env.client;
     const input = { fileId, sha256: 'x', size: 1, contentType: 'text/plain' };
-    await startJob(client, 'processUpload', [input], { taskQueue: IDLE_QUEUE });
-    const stopped = await startJob(client, 'processUpload', [input], { taskQueue: IDLE_QUEUE });
+    await startJob(client, processUpload, input, { taskQueue: IDLE_QUEUE });
+    const stopped = await startJob(client, processUpload, input, { taskQueue: IDLE_QUEUE });
     await client.workflow.getHandle(stopped.jobId).terminate('health test');
 
     const expected = { queued: 1, running: 0, completed: 1, failed: 0, deadLettered: 1, cancelled: 1 };
@@ -82,9 +83,14 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
 
   it('reports the backlog of a queue nobody polls, and its age', async () => {
     const client = harness.env.client;
-    await startJob(client, 'sendEmail', [{ to: 'a@example.com', template: 'welcome', params: {} }], {
-      taskQueue: IDLE_QUEUE,
-    });
+    await startJob(
+      client,
+      sendEmail,
+      { to: 'a@example.com', template: 'welcome', params: {} },
+      {
+        taskQueue: IDLE_QUEUE,
+      },
+    );
     let report: JobsHealthReport | undefined;
     for (let attempt = 0; attempt < 40; attempt += 1) {
       report = await jobsHealth(client, { taskQueue: IDLE_QUEUE });
@@ -108,6 +114,8 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
       const response = await app.app.inject({ method: 'GET', url: '/health/jobs' });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({
+        error: 'Temporal is unavailable',
+        code: 'TEMPORAL_UNAVAILABLE',
         status: 'unavailable',
         temporal: 'unreachable',
         address: `127.0.0.1:${port}`,

@@ -9,7 +9,7 @@ import { SqlSideEffectLedger } from '../../src/jobs/side-effects';
 import { OUTBOX_CLAIM_EXPIRY_MS, type NewOutboxEntry } from '../../src/outbox/outbox-entry';
 import { SqlOutboxRepository } from '../../src/outbox/sql-outbox-repository';
 import { SqlUserRepository } from '../../src/users/sql-user-repository';
-import { EmailAlreadyRegisteredError } from '../../src/users/user-repository';
+import { DuplicateUser } from '../../src/errors';
 
 /** One database, seen by as many hosts (independent connections) as a test opens. */
 export interface StorageBackend {
@@ -111,7 +111,7 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
           users.createWithOutbox({ id: randomUUID(), email: 'ANN@example.COM', name: 'Other' }, [
             outboxEntry(),
           ]),
-        ).rejects.toBeInstanceOf(EmailAlreadyRegisteredError);
+        ).rejects.toBeInstanceOf(DuplicateUser);
         // The refused signup's outbox entry went with it.
         expect(await count('users')).toBe(1);
         expect(await count('outbox')).toBe(1);
@@ -131,7 +131,7 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
           );
           expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
           const [refused] = results.filter((result) => result.status === 'rejected');
-          expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(EmailAlreadyRegisteredError);
+          expect((refused as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateUser);
         }
         expect(await count('users')).toBe(5);
         expect(await count('outbox')).toBe(5);

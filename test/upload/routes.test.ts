@@ -26,7 +26,7 @@ describe('POST /upload and GET /jobs/:id: requests', () => {
     expect(response.statusCode).toBe(202);
     const body = response.json();
     expect(body).toEqual({
-      status: 'processing',
+      status: 'queued',
       jobId: expect.stringMatching(/^upload-/),
       statusUrl: `/jobs/${body.jobId}`,
     });

@@ -1,48 +1,74 @@
+import { Type } from '@sinclair/typebox';
 import { JOB_TYPES } from '../../contracts';
-import { InvalidCursorError, type DeadLetterStore } from '../../dead-letters/dead-letter-store';
+import { DeadLetterNotFound, InvalidInput, RedriveInProgress } from '../../errors';
+import type { DeadLetterStore } from '../../dead-letters/dead-letter-store';
 import type { Redriver } from '../../dead-letters/redrive';
-import { badRequest, conflict, notFound } from '../errors';
 import { defineRoute, type RouteDefinition } from '../route';
+import { DeadLetterBody, errorResponse, temporalDown } from '../schemas';
 
 const MAX_PAGE = 100;
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
-};
+const JobTypeName = Type.Union(JOB_TYPES.map((jobType) => Type.Literal(jobType)));
+const Status = Type.Union([Type.Literal('pending'), Type.Literal('redriving'), Type.Literal('redriven')]);
 
-const listQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    jobType: { type: 'string', enum: [...JOB_TYPES] },
-    status: { type: 'string', enum: ['pending', 'redriving', 'redriven'] },
-    limit: { type: 'string', pattern: '^[0-9]+$' },
-    cursor: { type: 'string', maxLength: 500 },
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+const ListQuery = Type.Object(
+  {
+    jobType: Type.Optional(JobTypeName),
+    status: Type.Optional(Status),
+    limit: Type.Optional(
+      Type.String({ pattern: '^[0-9]+$', description: `1 to ${MAX_PAGE}; 20 by default` }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 500, description: 'nextCursor of the previous page' })),
   },
-};
+  { additionalProperties: false },
+);
 
-const redriveOneBody = {
-  type: ['object', 'null'],
-  additionalProperties: false,
-  properties: { input: { type: 'object' } },
-};
+const RedriveOneBody = Type.Union([
+  Type.Object(
+    {
+      input: Type.Optional(
+        Type.Record(Type.String(), Type.Unknown(), {
+          description:
+            "Corrections laid over the stored input (null removes a field), checked like a new request's body",
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
 
-const bulkRedriveBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    jobType: { type: 'string', enum: [...JOB_TYPES] },
-    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE },
+const BulkRedriveBody = Type.Object(
+  {
+    jobType: Type.Optional(JobTypeName),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
   },
-};
+  { additionalProperties: false },
+);
+
+const Redriven = Type.Object(
+  { jobId: Type.String(), deadLetterId: Type.String(), statusUrl: Type.String() },
+  { title: 'Redriven' },
+);
+
+const BulkRedriveResult = Type.Object(
+  {
+    redriven: Type.Array(Type.Object({ deadLetterId: Type.String(), jobId: Type.String() })),
+    failed: Type.Array(Type.Object({ deadLetterId: Type.String(), error: Type.String() })),
+  },
+  { title: 'BulkRedriveResult' },
+);
 
 function pageSize(raw: string | undefined): number {
   if (raw === undefined) return 20;
   const limit = Number(raw);
   if (limit < 1 || limit > MAX_PAGE) {
-    throw badRequest(`Invalid querystring: 'limit' must be between 1 and ${MAX_PAGE}`, { field: 'limit' });
+    throw new InvalidInput(`Invalid querystring: 'limit' must be between 1 and ${MAX_PAGE}`, {
+      field: 'limit',
+      location: 'querystring',
+    });
   }
   return limit;
 }
@@ -52,48 +78,84 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'GET',
       path: '/dead-letters',
-      schema: { querystring: listQuery },
+      summary: 'Dead letters, newest first, a page at a time',
+      tags: ['dead letters'],
+      schema: {
+        querystring: ListQuery,
+        responses: {
+          200: {
+            description: 'A page',
+            schema: Type.Object({
+              items: Type.Array(DeadLetterBody),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
+          400: errorResponse('A query parameter is invalid'),
+        },
+      },
       handler: async ({ query }) => {
-        try {
-          const page = await store.list({
-            jobType: query.jobType,
-            status: query.status as 'pending' | 'redriving' | 'redriven' | undefined,
-            limit: pageSize(query.limit),
-            cursor: query.cursor,
-          });
-          return { status: 200, body: page };
-        } catch (error) {
-          if (error instanceof InvalidCursorError)
-            throw badRequest(`Invalid querystring: 'cursor' ${error.message}`, { field: 'cursor' });
-          throw error;
-        }
+        const page = await store.list({
+          jobType: query.jobType,
+          status: query.status,
+          limit: pageSize(query.limit),
+          cursor: query.cursor,
+        });
+        return { status: 200, body: page };
       },
     }),
     defineRoute({
       method: 'GET',
       path: '/dead-letters/:id',
-      schema: { params: idParams },
+      summary: 'One dead letter, with the failed attempts',
+      tags: ['dead letters'],
+      schema: {
+        params: IdParams,
+        responses: {
+          200: { description: 'The dead letter', schema: DeadLetterBody },
+          404: errorResponse('No dead letter with this id'),
+        },
+      },
       handler: async ({ params }) => {
-        const entry = await store.get(params.id ?? '');
-        if (!entry) throw notFound('Dead letter not found', { deadLetterId: params.id });
+        const entry = await store.get(params.id);
+        if (!entry) throw new DeadLetterNotFound(params.id);
         return { status: 200, body: entry };
       },
     }),
-    defineRoute<{ jobType?: string; limit?: number } | undefined>({
+    defineRoute({
       method: 'POST',
       path: '/dead-letters/redrive',
-      schema: { body: bulkRedriveBody },
+      summary: 'Redrive pending dead letters, up to `limit`',
+      tags: ['dead letters'],
+      schema: {
+        body: Type.Optional(BulkRedriveBody),
+        responses: {
+          202: { description: 'What was redriven and what failed', schema: BulkRedriveResult },
+          400: errorResponse('The body is invalid'),
+        },
+      },
       handler: async ({ body }) => {
         const result = await redriver.redriveMany({ jobType: body?.jobType, limit: body?.limit ?? 20 });
         return { status: 202, body: result };
       },
     }),
-    defineRoute<{ input?: Record<string, unknown> } | null | undefined>({
+    defineRoute({
       method: 'POST',
       path: '/dead-letters/:id/redrive',
-      schema: { params: idParams, body: redriveOneBody },
+      summary: 'Start a new run of a dead letter, optionally with a corrected input',
+      tags: ['dead letters'],
+      schema: {
+        params: IdParams,
+        body: Type.Optional(RedriveOneBody),
+        responses: {
+          202: { description: 'The new job is started', schema: Redriven },
+          400: errorResponse('The corrected input is invalid'),
+          404: errorResponse('No dead letter with this id, or its file is gone'),
+          409: errorResponse('Already redriven, or being redriven'),
+          503: temporalDown,
+        },
+      },
       handler: async ({ params, body }) => {
-        const outcome = await redriver.redriveOne(params.id ?? '', body?.input);
+        const outcome = await redriver.redriveOne(params.id, body?.input);
         return {
           status: 202,
           body: {
@@ -107,11 +169,19 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'DELETE',
       path: '/dead-letters/:id',
-      schema: { params: idParams },
+      summary: 'Discard a dead letter',
+      tags: ['dead letters'],
+      schema: {
+        params: IdParams,
+        responses: {
+          204: { description: 'Discarded' },
+          404: errorResponse('No dead letter with this id'),
+          409: errorResponse('It is being redriven'),
+        },
+      },
       handler: async ({ params }) => {
-        const id = params.id ?? '';
-        if (!(await store.get(id))) throw notFound('Dead letter not found', { deadLetterId: id });
-        if (!(await store.discard(id))) throw conflict('Dead letter is being redriven', { deadLetterId: id });
+        if (!(await store.get(params.id))) throw new DeadLetterNotFound(params.id);
+        if (!(await store.discard(params.id))) throw new RedriveInProgress(params.id);
         return { status: 204 };
       },
     }),

@@ -1,37 +1,34 @@
 import type { Client } from '@temporalio/client';
-import { parseEmailRequest } from '../../jobs/job-inputs';
+import { emailJobInput } from '../../jobs/job-inputs';
+import { SendEmailRequest } from '../../jobs/job-requests';
 import { startJob } from '../../jobs/start-job';
+import { sendEmail } from '../../workflows';
 import { idempotencyKeyOf } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
-
-interface SendEmailBody {
-  to: string;
-  template: string;
-  params?: Record<string, unknown>;
-}
-
-const sendEmailBody = {
-  type: 'object',
-  required: ['to', 'template'],
-  additionalProperties: false,
-  properties: {
-    to: { type: 'string', maxLength: 254 },
-    template: { type: 'string', minLength: 1, maxLength: 100 },
-    params: { type: 'object' },
-  },
-};
+import { errorResponse, IdempotencyHeaders, JobAccepted, jobAccepted, temporalDown } from '../schemas';
 
 export function emailRoutes(temporal: Client): RouteDefinition[] {
   return [
-    defineRoute<SendEmailBody>({
+    defineRoute({
       method: 'POST',
       path: '/emails',
-      schema: { body: sendEmailBody },
+      summary: 'Send an e-mail from a template',
+      tags: ['jobs'],
+      schema: {
+        body: SendEmailRequest,
+        headers: IdempotencyHeaders,
+        responses: {
+          202: { description: 'The job is started', schema: JobAccepted },
+          400: errorResponse('The body, a template parameter or Idempotency-Key is invalid'),
+          503: temporalDown,
+        },
+      },
       handler: async (request) => {
         const idempotencyKey = idempotencyKeyOf(request.headers);
-        const input = parseEmailRequest({ ...request.body });
-        const { jobId } = await startJob(temporal, 'sendEmail', [input], { idempotencyKey });
-        return { status: 202, body: { status: 'queued', jobId } };
+        const { jobId } = await startJob(temporal, sendEmail, emailJobInput(request.body), {
+          idempotencyKey,
+        });
+        return jobAccepted(jobId);
       },
     }),
   ];

@@ -1,7 +1,9 @@
+import { Type } from '@sinclair/typebox';
+import { FileNotFound } from '../../errors';
 import type { FileStore } from '../../files/file-store';
 import { receiveUpload } from '../../files/intake';
-import { notFound } from '../errors';
 import { defineRoute, type RouteDefinition } from '../route';
+import { errorResponse, FileDescription } from '../schemas';
 
 function describe(file: { fileId: string; size: number; sha256: string; contentType: string }) {
   return { fileId: file.fileId, size: file.size, sha256: file.sha256, contentType: file.contentType };
@@ -12,7 +14,23 @@ export function fileRoutes(files: FileStore, maxUploadBytes: number): RouteDefin
     defineRoute({
       method: 'POST',
       path: '/files',
+      summary: 'Upload a file: a raw body of any type, or multipart field `file`',
+      tags: ['files'],
       bodyKind: 'stream',
+      streamBody: {
+        'application/octet-stream': Type.String({ format: 'binary' }),
+        'multipart/form-data': Type.Object(
+          { file: Type.String({ format: 'binary' }) },
+          { required: ['file'] },
+        ),
+      },
+      schema: {
+        responses: {
+          201: { description: 'Stored; `Location` is its URL', schema: FileDescription },
+          400: errorResponse('Empty, or a malformed multipart body without field `file`'),
+          413: errorResponse('Larger than MAX_UPLOAD_BYTES'),
+        },
+      },
       handler: async (request) => {
         const stored = await receiveUpload(files, {
           body: request.stream!,
@@ -25,10 +43,18 @@ export function fileRoutes(files: FileStore, maxUploadBytes: number): RouteDefin
     defineRoute({
       method: 'GET',
       path: '/files/:fileId',
+      summary: 'What was stored for a file',
+      tags: ['files'],
+      schema: {
+        params: Type.Object({ fileId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        responses: {
+          200: { description: 'The stored file', schema: FileDescription },
+          404: errorResponse('No file with this id'),
+        },
+      },
       handler: async (request) => {
-        const fileId = request.params.fileId ?? '';
-        const stored = await files.get(fileId);
-        if (!stored) throw notFound('File not found', { fileId });
+        const stored = await files.get(request.params.fileId);
+        if (!stored) throw new FileNotFound(request.params.fileId);
         return { status: 200, body: { ...describe(stored), createdAt: stored.createdAt } };
       },
     }),

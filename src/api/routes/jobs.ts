@@ -1,23 +1,32 @@
 import type { Client } from '@temporalio/client';
+import { JobNotFound } from '../../errors';
 import { getJobStatus } from '../../jobs/job-status';
-import { HttpError, ErrorCode } from '../errors';
-import { defineRoute, type RouteDefinition, type RouteRequest } from '../route';
-
-const jobIdParams = {
-  type: 'object',
-  required: ['jobId'],
-  properties: { jobId: { type: 'string', minLength: 1, maxLength: 200 } },
-};
+import { defineRoute, type RouteDefinition } from '../route';
+import { errorResponse, JobIdParams, JobStatusBody, temporalDown } from '../schemas';
 
 export function jobRoutes(temporal: Client, webUiBaseUrl: string): RouteDefinition[] {
-  const handler = async (request: RouteRequest) => {
-    const jobId = request.params.jobId ?? '';
-    const status = await getJobStatus(temporal, jobId, { webUiBaseUrl });
-    if (!status) throw new HttpError(404, ErrorCode.notFound, 'Job not found', { jobId });
-    return { status: 200, body: status };
-  };
+  const statusRoute = (path: string, summary: string) =>
+    defineRoute({
+      method: 'GET',
+      path,
+      summary,
+      tags: ['jobs'],
+      schema: {
+        params: JobIdParams,
+        responses: {
+          200: { description: "The job's status", schema: JobStatusBody },
+          404: errorResponse('No job with this id'),
+          503: temporalDown,
+        },
+      },
+      handler: async (request) => {
+        const status = await getJobStatus(temporal, request.params.jobId, { webUiBaseUrl });
+        if (!status) throw new JobNotFound(request.params.jobId);
+        return { status: 200, body: status };
+      },
+    });
   return [
-    defineRoute({ method: 'GET', path: '/jobs/:jobId', schema: { params: jobIdParams }, handler }),
-    defineRoute({ method: 'GET', path: '/jobs/:jobId/status', schema: { params: jobIdParams }, handler }),
+    statusRoute('/jobs/:jobId', 'A job and its status'),
+    statusRoute('/jobs/:jobId/status', 'A job and its status (alias of /jobs/{jobId})'),
   ];
 }

@@ -1,39 +1,42 @@
-import { EmailRequestError } from '../../email/template-params';
-import { SignupService, type SignupRequest } from '../../users/signup';
-import { EmailAlreadyRegisteredError } from '../../users/user-repository';
-import { badRequest, conflict } from '../errors';
+import { Type } from '@sinclair/typebox';
+import { EmailAddress } from '../../jobs/job-requests';
+import type { SignupService } from '../../users/signup';
 import { defineRoute, type RouteDefinition } from '../route';
+import { errorResponse } from '../schemas';
 
-const signupBody = {
-  type: 'object',
-  required: ['email', 'name'],
-  additionalProperties: false,
-  properties: {
-    email: { type: 'string', maxLength: 254 },
-    name: { type: 'string', maxLength: 200 },
+const SignupRequest = Type.Object(
+  { email: EmailAddress, name: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false, title: 'SignupRequest' },
+);
+
+const SignedUp = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    welcomeEmailJobId: Type.String({ description: 'The welcome e-mail job, started now or by the relay' }),
   },
-};
+  { title: 'SignedUp' },
+);
 
 export function signupRoutes(signups: SignupService): RouteDefinition[] {
   return [
-    defineRoute<SignupRequest>({
+    defineRoute({
       method: 'POST',
       path: '/signup',
-      schema: { body: signupBody },
+      summary: 'Register a user and send the welcome e-mail',
+      tags: ['users'],
+      schema: {
+        body: SignupRequest,
+        responses: {
+          201: { description: 'Registered', schema: SignedUp },
+          400: errorResponse('The body is invalid'),
+          409: errorResponse('This e-mail address is already registered'),
+        },
+      },
       handler: async (request) => {
-        try {
-          const { user, welcomeEmailJobId } = await signups.signUp(request.body);
-          return {
-            status: 201,
-            body: { id: user.id, email: user.email, name: user.name, welcomeEmailJobId },
-          };
-        } catch (error) {
-          if (error instanceof EmailRequestError) throw badRequest(error.message, { field: error.field });
-          if (error instanceof EmailAlreadyRegisteredError) {
-            throw conflict('This e-mail address is already registered', { field: 'email' });
-          }
-          throw error;
-        }
+        const { user, welcomeEmailJobId } = await signups.signUp(request.body);
+        return { status: 201, body: { id: user.id, email: user.email, name: user.name, welcomeEmailJobId } };
       },
     }),
   ];

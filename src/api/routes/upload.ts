@@ -1,37 +1,35 @@
 import type { Client } from '@temporalio/client';
 import type { FileStore } from '../../files/file-store';
-import { uploadJobInput, type UploadRequest } from '../../jobs/job-inputs';
+import { uploadJobInput } from '../../jobs/job-inputs';
+import { UploadRequest } from '../../jobs/job-requests';
 import { startJob } from '../../jobs/start-job';
+import { processUpload } from '../../workflows';
 import { idempotencyKeyOf } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
-
-const uploadBodySchema = {
-  type: 'object',
-  required: ['fileId'],
-  additionalProperties: false,
-  properties: {
-    fileId: { type: 'string', minLength: 1, maxLength: 100 },
-    notifyUrl: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 },
-    notifyEmail: { type: 'string', format: 'email', maxLength: 320 },
-  },
-};
+import { errorResponse, IdempotencyHeaders, JobAccepted, jobAccepted, temporalDown } from '../schemas';
 
 export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinition[] {
   return [
-    defineRoute<UploadRequest>({
+    defineRoute({
       method: 'POST',
       path: '/upload',
-      schema: { body: uploadBodySchema },
+      summary: 'Start analysing an uploaded file',
+      tags: ['jobs'],
+      schema: {
+        body: UploadRequest,
+        headers: IdempotencyHeaders,
+        responses: {
+          202: { description: 'The job is started', schema: JobAccepted },
+          400: errorResponse('The body or Idempotency-Key is invalid'),
+          404: errorResponse('No file with this fileId'),
+          503: temporalDown,
+        },
+      },
       handler: async (request) => {
+        const idempotencyKey = idempotencyKeyOf(request.headers);
         const input = await uploadJobInput(files, request.body);
-        const job = await startJob(temporal, 'processUpload', [input], {
-          idempotencyKey: idempotencyKeyOf(request.headers),
-        });
-        return {
-          status: 202,
-          body: { status: 'processing', jobId: job.jobId, statusUrl: `/jobs/${job.jobId}` },
-          headers: { location: `/jobs/${job.jobId}` },
-        };
+        const job = await startJob(temporal, processUpload, input, { idempotencyKey });
+        return jobAccepted(job.jobId);
       },
     }),
   ];

@@ -1,7 +1,8 @@
-import { defineRoute, type RouteDefinition } from '../api/route';
-import { metricsRegistry, workerMetricsUp } from './metrics';
-import { fetchWorkerMetrics } from './worker-metrics';
+import { Type } from '@sinclair/typebox';
 import { Registry } from 'prom-client';
+import { metricsRegistry, workerMetricsUp } from '../../monitoring/metrics';
+import { fetchWorkerMetrics } from '../../monitoring/worker-metrics';
+import { defineRoute, type RouteDefinition } from '../route';
 
 export interface MetricsRouteOptions {
   /** host:port of the worker's SDK Prometheus exporter; its series are appended when given. */
@@ -25,6 +26,17 @@ export function metricsRoutes(options: MetricsRouteOptions): RouteDefinition[] {
     defineRoute({
       method: 'GET',
       path: '/metrics',
+      summary: 'Prometheus metrics of the API (and of the worker, when configured)',
+      tags: ['monitoring'],
+      schema: {
+        responses: {
+          200: {
+            description: 'Prometheus text exposition',
+            contentType: 'text/plain',
+            schema: Type.String(),
+          },
+        },
+      },
       handler: async () => {
         const parts = [await metricsRegistry.metrics()];
         if (options.workerMetricsAddress) {

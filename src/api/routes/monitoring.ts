@@ -1,0 +1,115 @@
+// Monitoring routes: GET /health/jobs, GET /metrics and GET /jobs/:jobId/events.
+import type { Client } from '@temporalio/client';
+import { Type } from '@sinclair/typebox';
+import { JobNotFound } from '../../errors';
+import { getJobStatus } from '../../jobs/job-status';
+import { JobEventHub, parseLastEventId } from '../../monitoring/job-events';
+import { jobsHealth, type JobsHealthReport } from '../../monitoring/job-health';
+import { ErrorCode } from '../errors';
+import { defineRoute, type RouteDefinition } from '../route';
+import { errorResponse, ErrorBody, JobIdParams, temporalDown } from '../schemas';
+import { metricsRoutes } from './metrics';
+
+export interface MonitoringOptions {
+  temporal: Client;
+  temporalAddress: string;
+  webUiBaseUrl: string;
+  workerMetricsAddress?: string;
+  /** Between two polls of one watched job; 750 ms by default. */
+  jobEventsIntervalMs?: number;
+}
+
+export interface Monitoring {
+  routes: RouteDefinition[];
+  hub: JobEventHub;
+  /** Ends open event streams, so that the server can close. */
+  close(): void;
+}
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  // Reverse proxies such as nginx would otherwise buffer the stream.
+  'x-accel-buffering': 'no',
+};
+
+const HealthReport = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+    temporal: Type.Union([Type.Literal('reachable'), Type.Literal('unreachable'), Type.Literal('error')]),
+    checkedAt: Type.String(),
+    jobs: Type.Optional(Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }))),
+    totals: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    taskQueue: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    reason: Type.Optional(Type.String()),
+    address: Type.Optional(Type.String()),
+  },
+  { title: 'JobsHealth' },
+);
+
+/** A report that says Temporal is down is also an error body, like every other 503. */
+function healthAnswer(report: JobsHealthReport) {
+  if (report.status === 'ok') return { status: 200, body: report };
+  const code = report.temporal === 'unreachable' ? ErrorCode.temporalUnavailable : ErrorCode.temporalRejected;
+  return { status: 503, body: { error: 'Temporal is unavailable', code, ...report } };
+}
+
+export function createMonitoring(options: MonitoringOptions): Monitoring {
+  const { temporal } = options;
+  const hub = new JobEventHub({
+    read: (jobId) => getJobStatus(temporal, jobId, { webUiBaseUrl: options.webUiBaseUrl }),
+    intervalMs: options.jobEventsIntervalMs,
+  });
+  const routes = [
+    defineRoute({
+      method: 'GET',
+      path: '/health/jobs',
+      summary: 'Job counts per type and state, and the task queue',
+      tags: ['monitoring'],
+      schema: {
+        responses: {
+          200: { description: 'Temporal answered', schema: HealthReport },
+          503: {
+            description: 'Temporal is unavailable: the report, as an error body',
+            schema: Type.Intersect([ErrorBody, HealthReport]),
+          },
+        },
+      },
+      handler: async () => healthAnswer(await jobsHealth(temporal, { address: options.temporalAddress })),
+    }),
+    ...metricsRoutes({ workerMetricsAddress: options.workerMetricsAddress }),
+    defineRoute({
+      method: 'GET',
+      path: '/jobs/:jobId/events',
+      summary: "A job's status changes as Server-Sent Events",
+      tags: ['jobs'],
+      schema: {
+        params: JobIdParams,
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
+        responses: {
+          200: {
+            description: 'Events `status` (a JobStatus as JSON in `data`) until the job finishes',
+            contentType: 'text/event-stream',
+            schema: Type.Object({
+              event: Type.Optional(Type.String()),
+              id: Type.Optional(Type.String()),
+              data: Type.Optional(Type.String()),
+            }),
+          },
+          204: { description: 'The job finished before the last event this client saw' },
+          404: errorResponse('No job with this id'),
+          503: temporalDown,
+        },
+      },
+      handler: async (request) => {
+        const jobId = request.params.jobId;
+        const opened = await hub.open(jobId, parseLastEventId(request.headers['last-event-id']));
+        if (!opened) throw new JobNotFound(jobId);
+        // 204 tells an EventSource that reconnected after the last event to stop reconnecting.
+        if (opened.alreadyFinished) return { status: 204 };
+        return { status: 200, headers: SSE_HEADERS, stream: opened.stream };
+      },
+    }),
+  ];
+  return { routes, hub, close: () => hub.close() };
+}

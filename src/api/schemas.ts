@@ -1,0 +1,112 @@
+// Response schemas shared by several routes, and the error body every failure answers with.
+import { Type, type TSchema } from '@sinclair/typebox';
+import { JOB_STATES, JOB_TYPES } from '../contracts';
+import { ERROR_CODES, type ErrorCode } from './errors';
+import type { ResponseSpec } from './route';
+
+const Nullable = <S extends TSchema>(schema: S) => Type.Union([schema, Type.Null()]);
+const DateTime = Type.String({ description: 'ISO 8601 date and time' });
+
+/** Every error: `error` for people, `code` for programs, and facts such as `field`. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.String(),
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES }),
+    field: Type.Optional(Type.String({ description: 'The input to fix' })),
+    location: Type.Optional(Type.String({ description: 'body, querystring, params or headers' })),
+    reason: Type.Optional(Type.String({ description: "A dependency's own reason" })),
+  },
+  { additionalProperties: true, title: 'Error' },
+);
+
+export function errorResponse(description: string): ResponseSpec {
+  return { description, schema: ErrorBody };
+}
+
+export const temporalDown = errorResponse('Temporal is unavailable or refused the request');
+
+/** What a started job answers, whatever its type. */
+export const JobAccepted = Type.Object(
+  {
+    status: Type.Literal('queued'),
+    jobId: Type.String(),
+    statusUrl: Type.String({ description: 'GET it for the job status' }),
+  },
+  { title: 'JobAccepted' },
+);
+
+export const jobAccepted = (jobId: string) => ({
+  status: 202,
+  body: { status: 'queued' as const, jobId, statusUrl: `/jobs/${jobId}` },
+  headers: { location: `/jobs/${jobId}` },
+});
+
+export const JobIdParams = Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'A retried request with the same key gets the same job',
+    }),
+  ),
+});
+
+export const JobStatusBody = Type.Object(
+  {
+    jobId: Type.String(),
+    runId: Type.String(),
+    type: Type.String({ examples: [...JOB_TYPES] }),
+    state: Type.Union(JOB_STATES.map((state) => Type.Literal(state))),
+    stage: Type.String(),
+    progress: Type.Number({ minimum: 0, maximum: 100 }),
+    attempts: Type.Integer({ minimum: 0 }),
+    result: Type.Unknown({ description: "The workflow's result once completed, else null" }),
+    error: Nullable(Type.String()),
+    createdAt: DateTime,
+    startedAt: Nullable(DateTime),
+    finishedAt: Nullable(DateTime),
+    webUiUrl: Type.String(),
+  },
+  { title: 'JobStatus' },
+);
+
+export const FileDescription = Type.Object(
+  {
+    fileId: Type.String(),
+    size: Type.Integer({ minimum: 0 }),
+    sha256: Type.String(),
+    contentType: Type.String(),
+    createdAt: Type.Optional(DateTime),
+  },
+  { title: 'File' },
+);
+
+const StepFailure = Type.Object({
+  step: Type.String(),
+  attempts: Type.Integer(),
+  errorType: Nullable(Type.String()),
+  message: Type.String(),
+  failedAt: Nullable(Type.String()),
+});
+
+export const DeadLetterBody = Type.Object(
+  {
+    id: Type.String(),
+    jobId: Type.String(),
+    runId: Type.String(),
+    jobType: Type.String(),
+    input: Type.Unknown(),
+    errorType: Nullable(Type.String()),
+    errorMessage: Type.String(),
+    failedStep: Nullable(Type.String()),
+    attempts: Type.Array(StepFailure),
+    jobStartedAt: Nullable(Type.String()),
+    failedAt: Type.String(),
+    status: Type.Union([Type.Literal('pending'), Type.Literal('redriving'), Type.Literal('redriven')]),
+    redrivenJobId: Nullable(Type.String()),
+    redrivenAt: Nullable(Type.String()),
+  },
+  { title: 'DeadLetter' },
+);
