@@ -62,13 +62,19 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
 
 const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts first. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    // Removed when the wait ends, so reconnect after reconnect does not pile listeners on the signal.
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

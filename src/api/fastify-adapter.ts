@@ -114,8 +114,8 @@ export interface FastifyAdapterOptions {
 
 export interface AnsweredRequest {
   method: string;
-  /** The route pattern, `/jobs/:jobId`; `unmatched` when no route matched. */
-  route: string;
+  /** The route pattern, `/jobs/:jobId`; undefined when no route matched. */
+  route: string | undefined;
   status: number;
   durationSeconds: number;
 }
@@ -147,7 +147,7 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     app.addHook('onResponse', async (request, reply) => {
       onRequestAnswered({
         method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
+        route: request.routeOptions.url,
         status: reply.statusCode,
         durationSeconds: reply.elapsedTime / 1000,
       });

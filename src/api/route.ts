@@ -52,7 +52,7 @@ export interface RouteResponse {
 
 export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   method: HttpMethod;
-  /** Express-style parameters (`/jobs/:jobId`); a Spikard adapter rewrites them to `{jobId}`. */
+  /** Express-style parameters (`/jobs/:jobId`); the OpenAPI document writes them `{jobId}`. */
   path: string;
   summary: string;
   tags?: string[];

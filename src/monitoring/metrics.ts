@@ -30,18 +30,23 @@ export const jobsStartedTotal = new Counter({
 });
 
 /** Label for requests that matched no route: raw URLs would make one series per URL. */
+/** The `route` label of requests that matched no route, so unknown URLs never make new series. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 export interface RequestSample {
   method: string;
-  /** The route pattern (`/jobs/:jobId`), never the raw URL. */
-  route: string;
+  /** The route pattern (`/jobs/:jobId`), never the raw URL; undefined when no route matched. */
+  route: string | undefined;
   status: number;
   durationSeconds: number;
 }
 
 export function observeRequest(sample: RequestSample): void {
-  const labels = { method: sample.method, route: sample.route, status: String(sample.status) };
+  const labels = {
+    method: sample.method,
+    route: sample.route ?? UNMATCHED_ROUTE,
+    status: String(sample.status),
+  };
   httpRequestsTotal.inc(labels);
   httpRequestDuration.observe(labels, sample.durationSeconds);
 }
