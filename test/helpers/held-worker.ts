@@ -7,7 +7,8 @@ import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { openServices } from '../../src/services';
 import { createTemporalClient, temporalConnectionOptions } from '../../src/temporal/client';
-import { bundleJobWorkflows, createJobsWorker } from '../../src/worker';
+import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { bundleWorkflows } from './temporal-env';
 
 const HEARTBEAT_EVERY_MS = 500;
 
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const worker = await createJobsWorker({
     connection: await NativeConnection.connect(temporalConnectionOptions(config)),
     namespace: config.temporalNamespace,
-    workflowBundle: await bundleJobWorkflows(),
+    workflowBundle: await bundleWorkflows(WORKFLOWS_PATH),
     dependencies: { config, logger: silentLogger, temporal: createTemporalClient(config), ...services },
     wrapActivities: holdAnalysisOf(heldFileId),
   });
