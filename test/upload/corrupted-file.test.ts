@@ -59,13 +59,14 @@ describe('processUpload: a stored file corrupted after intake', () => {
     expect(status.error).toContain('Checksum mismatch');
     const [entry, ...others] = await deadLettersFor(jobId);
     expect(others).toHaveLength(0);
-    expect(entry).toMatchObject({ failedStep: 'analyseFile', errorType: ErrorType.checksumMismatch });
+    // Spelt out: the error type is part of the dead-letter API, not only a shared constant.
+    expect(entry).toMatchObject({ failedStep: 'analyseFile', errorType: 'ChecksumMismatch' });
     expect(suite.receiver.deliveriesFor(jobId)).toHaveLength(0);
 
     const events = await suite.harness.history(jobId);
     const failures = events.flatMap((event) => event.activityTaskFailedEventAttributes?.failure ?? []);
     const analyseFailure = failures.find(
-      (failure) => failure.applicationFailureInfo?.type === ErrorType.checksumMismatch,
+      (failure) => failure.applicationFailureInfo?.type === 'ChecksumMismatch',
     );
     // The activity itself says retrying is useless, not only the workflow's retry policy.
     expect(analyseFailure?.applicationFailureInfo?.nonRetryable).toBe(true);
