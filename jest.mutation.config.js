@@ -11,7 +11,7 @@ module.exports = {
   testMatch: subset ?? [
     '<rootDir>/test/unit/**/*.test.ts',
     '<rootDir>/test/replay/**/*.test.ts',
-    '<rootDir>/test/upload/{success,retry,non-retryable,corrupted-file,webhook-once,notify-email,retrying-state}.test.ts',
+    '<rootDir>/test/upload/{success,retry,non-retryable,corrupted-file,non-retryable-policies,webhook-once,notify-email,retrying-state}.test.ts',
     '<rootDir>/test/dead-letters/*.test.ts',
     '<rootDir>/test/email/{transient-smtp-failure,permanent-smtp-failure,smtp-unreachable,send-email-idempotency}.test.ts',
     '<rootDir>/test/monitoring/dead-worker.test.ts',
