@@ -61,13 +61,13 @@ const ACTIVE_MUTANT_VARIABLE = '__STRYKER_ACTIVE_MUTANT__';
 
 /**
  * Workflow code runs in Temporal's sandbox, which cannot see this process's environment: the
- * mutant under test is written into the bundle's first line instead, so mutants of workflow
- * code are switched on in the sandbox too.
+ * bundle's first line gives it the one variable Stryker's switches read. Only that: objects the
+ * bundle creates up front are frozen before workflows load, and Stryker must create its own.
  */
 function withActiveMutant(config: Configuration): Configuration {
   const activeMutant = process.env[ACTIVE_MUTANT_VARIABLE];
   if (activeMutant === undefined) return config;
-  const banner = `globalThis.__stryker__ = Object.assign(globalThis.__stryker__ || {}, { activeMutant: ${JSON.stringify(activeMutant)} });`;
+  const banner = `globalThis.process = { env: { ${ACTIVE_MUTANT_VARIABLE}: ${JSON.stringify(activeMutant)} } };`;
   return {
     ...config,
     plugins: [...(config.plugins ?? []), new BannerPlugin({ banner, raw: true, entryOnly: true })],
