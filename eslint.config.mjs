@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.temporal/**', '.fuzz/**', 'data/**', 'coverage/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.temporal/**',
+      '.fuzz/**',
+      'data/**',
+      'coverage/**',
+      'test-artifacts/**',
+      '.stryker-tmp/**',
+      'reports/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { BannerPlugin, type Configuration } from 'webpack';
 import { SEARCH_ATTRIBUTES } from '../../src/contracts';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { binaryPaths } from '../../scripts/temporal-paths';
@@ -55,12 +56,31 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
+/** Set by the mutation-testing run (`npm run test:mutation`) to the mutant under test. */
+const ACTIVE_MUTANT_VARIABLE = '__STRYKER_ACTIVE_MUTANT__';
+
+/**
+ * Workflow code runs in Temporal's sandbox, which cannot see this process's environment: the
+ * bundle's first line gives it the one variable Stryker's switches read. Only that: objects the
+ * bundle creates up front are frozen before workflows load, and Stryker must create its own.
+ */
+function withActiveMutant(config: Configuration): Configuration {
+  const activeMutant = process.env[ACTIVE_MUTANT_VARIABLE];
+  if (activeMutant === undefined) return config;
+  const banner = `globalThis.process = { env: { ${ACTIVE_MUTANT_VARIABLE}: ${JSON.stringify(activeMutant)} } };`;
+  return {
+    ...config,
+    plugins: [...(config.plugins ?? []), new BannerPlugin({ banner, raw: true, entryOnly: true })],
+  };
+}
+
 /** Bundling takes seconds: once per workflows module per test file. */
 export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
-  let bundle = bundles.get(workflowsPath);
+  const key = `${workflowsPath}#${process.env[ACTIVE_MUTANT_VARIABLE] ?? ''}`;
+  let bundle = bundles.get(key);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: quietLogger });
-    bundles.set(workflowsPath, bundle);
+    bundle = bundleWorkflowCode({ workflowsPath, logger: quietLogger, webpackConfigHook: withActiveMutant });
+    bundles.set(key, bundle);
   }
   return bundle;
 }
