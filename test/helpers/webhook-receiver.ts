@@ -79,8 +79,8 @@ export class WebhookReceiver {
     return `127.0.0.1:${this.port}`;
   }
 
-  /** Every request is answered `302 Found` to `location`. */
-  redirectTo(location: string): void {
+  /** Every request is answered `302 Found` to `location` (undefined: no more redirects). */
+  redirectTo(location: string | undefined): void {
     this.redirectLocation = location;
   }
 
