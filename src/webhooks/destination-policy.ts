@@ -56,7 +56,7 @@ export class WebhookDestinationPolicy {
     if (/(^|\.)localhost\.?$/i.test(hostname)) return 'it points to this machine (localhost)';
     const addressClass = classifyAddress(hostname);
     if (addressClass === undefined || addressClass === 'public') return undefined;
-    return `it is a ${addressClass} address, not a public one`;
+    return `it is not a public address (${addressClass})`;
   }
 
   /** A name's addresses are refused when any one is not public: a resolver may pick any of them. */
@@ -65,7 +65,7 @@ export class WebhookDestinationPolicy {
     for (const { address } of addresses) {
       const addressClass = classifyAddress(address) ?? 'unreadable';
       if (addressClass !== 'public')
-        return `its name resolves to a ${addressClass} address, not a public one`;
+        return `its name resolves to an address that is not public (${addressClass})`;
     }
     return undefined;
   }

@@ -63,7 +63,7 @@ describe('webhook delivery under the outbound policy', () => {
     const outcome = await send(delivery([]), url);
     expect(outcome).toEqual({
       kind: 'refused',
-      reason: 'its name resolves to a loopback address, not a public one',
+      reason: 'its name resolves to an address that is not public (loopback)',
     });
     const outcome6 = await send(delivery([]), `https://rebind6.test:${receiver.port}/`);
     expect(outcome6).toMatchObject({ kind: 'refused' });
