@@ -35,7 +35,7 @@ export class WebhookDestinationPolicy {
     return this.exceptions.has(`${host.toLowerCase()}:${port}`);
   }
 
-  /** What the URL alone decides: its scheme, an exception, a literal address, `localhost`. */
+  /** What the URL alone decides: an exception, `localhost`, a literal address, its scheme. */
   refusalOfUrl(value: string): string | undefined {
     let url: URL;
     try {
@@ -46,9 +46,9 @@ export class WebhookDestinationPolicy {
     const port = Number(url.port) || DEFAULT_PORTS[url.protocol];
     if (port === undefined) return 'only https: URLs are accepted';
     if (this.isException(url.hostname, port)) return undefined;
-    if (url.protocol !== 'https:')
-      return 'only https: URLs are accepted (http: only for WEBHOOK_ALLOWED_HOSTS)';
-    return this.refusalOfHostname(url.hostname);
+    const refusal = this.refusalOfHostname(url.hostname);
+    if (refusal || url.protocol === 'https:') return refusal;
+    return 'only https: URLs are accepted (http: only for WEBHOOK_ALLOWED_HOSTS)';
   }
 
   /** A host name that is this machine, or a literal address that is not public. */
