@@ -23,7 +23,10 @@ describe('worker process: SDK metrics in /metrics, job identifiers in its logs',
     env = await createLocalEnv();
     receiver = await new WebhookReceiver().start();
     const metricsAddress = `127.0.0.1:${await closedPort()}`;
-    testApp = await createTestApp(env.client, { workerMetricsAddress: metricsAddress });
+    testApp = await createTestApp(env.client, {
+      workerMetricsAddress: metricsAddress,
+      webhookAllowedHosts: [receiver.allowedHost],
+    });
     worker = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/worker.ts'], {
       cwd: ROOT,
       env: {
