@@ -12,6 +12,8 @@ export type AddressResolver = (hostname: string) => Promise<ResolvedAddress[]>;
 export const systemResolver: AddressResolver = (hostname) => lookup(hostname, { all: true, verbatim: true });
 
 const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
+/** A request waits this long at most for a name's addresses; a slow answer is left to connect time. */
+const REQUEST_RESOLVE_TIMEOUT_MS = 2_000;
 
 /**
  * Where webhooks may go: `https:` to public addresses, and the configured exceptions
@@ -72,8 +74,8 @@ export class WebhookDestinationPolicy {
 
   /**
    * The check when a URL is accepted (a new job, a redrive): the URL's own rules, then the
-   * addresses its name has now. A name that does not resolve now is left to the check at connect
-   * time, which is the one that counts (the answer may change in between).
+   * addresses its name has now. A name that does not resolve now (or not within 2 s) is left to
+   * the check at connect time, which is the one that counts (the answer may change in between).
    */
   async refusalAtRequest(value: string): Promise<string | undefined> {
     const refusal = this.refusalOfUrl(value);
@@ -81,12 +83,22 @@ export class WebhookDestinationPolicy {
     const url = new URL(value);
     if (url.protocol !== 'https:' || classifyAddress(url.hostname) !== undefined) return undefined;
     if (this.isException(url.hostname, Number(url.port) || 443)) return undefined;
-    let addresses: ResolvedAddress[];
+    const addresses = await this.resolveWithin(url.hostname, REQUEST_RESOLVE_TIMEOUT_MS);
+    return addresses && this.refusalOfAddresses(addresses);
+  }
+
+  /** The name's addresses, or undefined when it does not resolve in time. */
+  private async resolveWithin(hostname: string, timeoutMs: number): Promise<ResolvedAddress[] | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
     try {
-      addresses = await this.resolve(url.hostname);
+      return await Promise.race([this.resolve(hostname), late]);
     } catch {
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
-    return this.refusalOfAddresses(addresses);
   }
 }

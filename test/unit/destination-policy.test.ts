@@ -95,4 +95,21 @@ describe('WebhookDestinationPolicy', () => {
     expect(await policy.refusalAtRequest('https://localhost/')).toMatch(/localhost/);
     expect(asked).toEqual([]);
   });
+
+  it('leaves a name that does not resolve within 2 s to the check at connect time', async () => {
+    jest.useFakeTimers();
+    try {
+      const policy = new WebhookDestinationPolicy([], () => new Promise<ResolvedAddress[]>(() => undefined));
+      const refusal = policy.refusalAtRequest('https://slow.test/');
+      await jest.advanceTimersByTimeAsync(1_999);
+      let settled = false;
+      void refusal.then(() => (settled = true));
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      await expect(refusal).resolves.toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
