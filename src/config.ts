@@ -27,6 +27,7 @@ export const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'MAX_UPLOAD_BYTES',
   'WEBHOOK_SECRET',
+  'WEBHOOK_ALLOWED_HOSTS',
   'DEAD_LETTER_MAX_ENTRIES',
   'DEAD_LETTER_MAX_AGE_DAYS',
   'SMTP_URL',
@@ -86,6 +87,11 @@ export interface Config {
   logLevel: LogLevel;
   maxUploadBytes: number;
   webhookSecret: string | undefined;
+  /**
+   * `host:port` pairs (normalised as a URL's host) that webhooks may reach although their address
+   * is not public, and over plain http: exact matches, the exceptions to the outbound policy.
+   */
+  webhookAllowedHosts: string[];
   deadLetterMaxEntries: number;
   deadLetterMaxAgeDays: number;
   /** Where e-mail is sent; undefined means the embedded capturing server on `devSmtpPort`. */
@@ -320,6 +326,30 @@ function readWebhookSecret(env: Env, databaseUrl: string | undefined): string | 
   return undefined;
 }
 
+/** One `host:port` of WEBHOOK_ALLOWED_HOSTS, as the URL parser writes it (`LOCALHOST:80` → `localhost:80`). */
+function allowedHost(entry: string): string | undefined {
+  // Names, IPv4 and bracketed IPv6 only: no wildcard, user, path or scheme.
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(entry)) return undefined;
+  try {
+    const url = new URL(`http://${entry}`);
+    const port = Number(entry.slice(entry.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65535 ? `${url.hostname}:${port}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readAllowedHosts(env: Env, name: string): string[] {
+  const entries = (env[name] ?? '').split(',').map((entry) => entry.trim());
+  return entries
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const host = allowedHost(entry);
+      if (!host) throw new ConfigError(name, `must be a comma-separated list of host:port, got "${entry}"`);
+      return host;
+    });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
@@ -347,6 +377,7 @@ export function loadConfig(env: Env = process.env): Config {
     deadLetterMaxEntries: readPositiveInteger(env, 'DEAD_LETTER_MAX_ENTRIES', 10_000),
     deadLetterMaxAgeDays: readPositiveInteger(env, 'DEAD_LETTER_MAX_AGE_DAYS', 180),
     webhookSecret: readWebhookSecret(env, databaseUrl),
+    webhookAllowedHosts: readAllowedHosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
     smtpUrl: readSmtpUrl(env, 'SMTP_URL'),
     devSmtpPort: readPort(env, 'DEV_SMTP_PORT', 2525),
     mailFrom: readMailFrom(env, 'MAIL_FROM', 'durable-jobs <no-reply@durable-jobs.local>'),

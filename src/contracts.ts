@@ -57,6 +57,8 @@ export const ErrorType = {
   checksumMismatch: 'ChecksumMismatch',
   invalidWebhook: 'InvalidWebhook',
   webhookRejected: 'WebhookRejected',
+  /** The outbound policy refused the destination (scheme, address, not an allowed host). */
+  webhookDestinationRefused: 'WebhookDestinationRefused',
   templateError: 'TemplateError',
   smtpPermanent: 'SmtpPermanentFailure',
   smtpTransient: 'SmtpTransientFailure',
@@ -84,13 +86,20 @@ export const RETRY_POLICIES = {
     maximumAttempts: 4,
     nonRetryableErrorTypes: [ErrorType.fileNotFound, ErrorType.unsupportedFile, ErrorType.checksumMismatch],
   },
-  /** Webhooks: receivers are often briefly down; a 4xx answer means retrying will not help. */
+  /**
+   * Webhooks: receivers are often briefly down; a 4xx answer, a redirect or a destination the
+   * outbound policy refuses means retrying will not help.
+   */
   notifyWebhook: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 6,
-    nonRetryableErrorTypes: [ErrorType.invalidWebhook, ErrorType.webhookRejected],
+    nonRetryableErrorTypes: [
+      ErrorType.invalidWebhook,
+      ErrorType.webhookRejected,
+      ErrorType.webhookDestinationRefused,
+    ],
   },
   /** E-mail, like the seed's Bull `attempts: 5, backoff: exponential 2000`. */
   sendEmail: {

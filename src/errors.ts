@@ -29,6 +29,14 @@ export class InvalidInput extends DomainError {
   }
 }
 
+/** A webhook URL the outbound policy refuses; `reason` names the rule, never what is behind it. */
+export class WebhookDestinationRefused extends DomainError {
+  readonly kind = 'invalidInput';
+  constructor(reason: string) {
+    super(`notifyUrl is refused: ${reason}`, { field: 'notifyUrl', location: 'body', reason });
+  }
+}
+
 export class FileNotFound extends DomainError {
   readonly kind = 'notFound';
   constructor(fileId: string) {

@@ -16,6 +16,8 @@ import { SqlOutboxRepository } from './outbox/sql-outbox-repository';
 import { SqlUserRepository } from './users/sql-user-repository';
 import type { UserRepository } from './users/user-repository';
 import { resolveWebhookSecret } from './webhooks/secret';
+import { WebhookDelivery } from './webhooks/delivery';
+import { WebhookDestinationPolicy, type AddressResolver } from './webhooks/destination-policy';
 
 /** The stateful services API and worker processes share: the database and the uploaded files. */
 export interface Services {
@@ -29,7 +31,16 @@ export interface Services {
   sideEffects: SideEffectLedger;
   deadLetters: DeadLetterStore;
   webhookSecret: string;
+  /** Where webhooks may go; the API checks a notifyUrl against it when it accepts one. */
+  webhookDestinations: WebhookDestinationPolicy;
+  /** Signed webhook POSTs, refused at connect time where the policy says so. */
+  webhooks: WebhookDelivery;
   close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** How webhook host names are resolved; the system's resolver unless a test gives its own. */
+  resolver?: AddressResolver;
 }
 
 function openBlobStore(config: Config): BlobStore {
@@ -39,9 +50,13 @@ function openBlobStore(config: Config): BlobStore {
 }
 
 /** Every repository over one database: PostgreSQL when DATABASE_URL is set, else SQLite. */
-export async function openServices(config: Config): Promise<Services> {
+export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const sql = await openSqlClient(config);
   const blobs = openBlobStore(config);
+  // Config already refused a shared database without WEBHOOK_SECRET.
+  const webhookSecret = resolveWebhookSecret(config.webhookSecret, config.dataDir);
+  const webhookDestinations = new WebhookDestinationPolicy(config.webhookAllowedHosts, options.resolver);
+  const webhooks = new WebhookDelivery({ secret: webhookSecret, policy: webhookDestinations });
   return {
     sql,
     users: new SqlUserRepository(sql),
@@ -54,9 +69,11 @@ export async function openServices(config: Config): Promise<Services> {
       maxEntries: config.deadLetterMaxEntries,
       maxAgeDays: config.deadLetterMaxAgeDays,
     }),
-    // Config already refused a shared database without WEBHOOK_SECRET.
-    webhookSecret: resolveWebhookSecret(config.webhookSecret, config.dataDir),
+    webhookSecret,
+    webhookDestinations,
+    webhooks,
     close: async () => {
+      await webhooks.close();
       blobs.close();
       await sql.close();
     },

@@ -105,4 +105,28 @@ describe('loadConfig', () => {
     expect(withoutSecret).toThrow('WEBHOOK_SECRET is required when DATABASE_URL is set');
     expect(loadConfig({}).webhookSecret).toBeUndefined();
   });
+
+  it('reads WEBHOOK_ALLOWED_HOSTS as exact host:port pairs, normalised like a URL host', () => {
+    expect(loadConfig({}).webhookAllowedHosts).toEqual([]);
+    expect(
+      loadConfig({ WEBHOOK_ALLOWED_HOSTS: ' 127.0.0.1:4000, LOCALHOST:80,[::1]:8443,hooks.internal:443 ' })
+        .webhookAllowedHosts,
+    ).toEqual(['127.0.0.1:4000', 'localhost:80', '[::1]:8443', 'hooks.internal:443']);
+  });
+
+  it.each([
+    '127.0.0.1',
+    'localhost:',
+    'http://localhost:80',
+    'localhost:80/path',
+    'a:b:80',
+    'localhost:0',
+    'localhost:70000',
+    '*.example.com:443',
+    'user@host:80',
+  ])('refuses WEBHOOK_ALLOWED_HOSTS=%j, naming the variable', (value) => {
+    expect(() => loadConfig({ WEBHOOK_ALLOWED_HOSTS: value })).toThrow(
+      /^Invalid configuration: WEBHOOK_ALLOWED_HOSTS must be a comma-separated list of host:port/,
+    );
+  });
 });

@@ -8,14 +8,15 @@ import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
 import { activityLogger } from './job-log';
 import type { SideEffectLedger } from '../jobs/side-effects';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from '../webhooks/signature';
+import type { WebhookDelivery } from '../webhooks/delivery';
+import { deliveryFailure } from '../webhooks/delivery-failure';
 
 export interface UploadActivityDependencies {
   files: FileStore;
   blobs: BlobStore;
   fileAnalyses: FileAnalysisRepository;
   sideEffects: SideEffectLedger;
-  webhookSecret: string;
+  webhooks: WebhookDelivery;
   logger?: Logger;
 }
 
@@ -42,14 +43,8 @@ export interface WebhookOutcome {
   alreadyDelivered: boolean;
 }
 
-const WEBHOOK_TIMEOUT_MS = 10_000;
-
 function fileNotFound(fileId: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`File ${fileId} not found in storage`, ErrorType.fileNotFound);
-}
-
-function isRetryableStatus(status: number): boolean {
-  return status >= 500 || status === 408 || status === 429;
 }
 
 export function createUploadActivities({
@@ -57,7 +52,7 @@ export function createUploadActivities({
   blobs,
   fileAnalyses,
   sideEffects,
-  webhookSecret,
+  webhooks,
   logger,
 }: UploadActivityDependencies) {
   return {
@@ -122,39 +117,15 @@ export function createUploadActivities({
         log.info({ url }, 'webhook already delivered by an earlier attempt');
         return { status: null, alreadyDelivered: true };
       }
-      const body = JSON.stringify(payload);
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          body,
-          headers: {
-            'content-type': 'application/json',
-            [SIGNATURE_HEADER]: signBody(webhookSecret, body),
-            [DELIVERY_HEADER]: jobId,
-          },
-          signal: AbortSignal.any([
-            AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-            Context.current().cancellationSignal,
-          ]),
-        });
-      } catch (error) {
-        log.warn({ url, reason: (error as Error).message }, 'webhook unreachable');
-        throw ApplicationFailure.retryable(
-          `Webhook ${url} unreachable: ${(error as Error).message}`,
-          'WebhookUnreachable',
-        );
+      const signal = Context.current().cancellationSignal;
+      const outcome = await webhooks.deliver({ jobId, url, payload, signal });
+      if (outcome.kind !== 'delivered') {
+        log.warn({ url, outcome }, 'webhook not delivered');
+        throw deliveryFailure(url, outcome);
       }
-      await response.body?.cancel();
-      if (response.ok) {
-        await sideEffects.markDone(ledgerKey, jobId, 'webhook', String(response.status));
-        log.info({ url, status: response.status }, 'webhook delivered');
-        return { status: response.status, alreadyDelivered: false };
-      }
-      const message = `Webhook ${url} answered ${response.status}`;
-      log.warn({ url, status: response.status, retryable: isRetryableStatus(response.status) }, message);
-      if (isRetryableStatus(response.status)) throw ApplicationFailure.retryable(message, 'WebhookFailed');
-      throw ApplicationFailure.nonRetryable(message, ErrorType.webhookRejected);
+      await sideEffects.markDone(ledgerKey, jobId, 'webhook', String(outcome.status));
+      log.info({ url, status: outcome.status }, 'webhook delivered');
+      return { status: outcome.status, alreadyDelivered: false };
     },
   };
 }

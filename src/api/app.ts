@@ -59,7 +59,7 @@ export function apiRoutes({
     ...healthRoutes(temporal, config.temporalAddress),
     ...jobRoutes(temporal, config.temporalUiUrl),
     ...fileRoutes(services.files, config.maxUploadBytes),
-    ...uploadRoutes(temporal, services.files),
+    ...uploadRoutes(temporal, services),
     ...signupRoutes(signups),
     ...emailRoutes(temporal),
     ...deadLetterRoutes(services.deadLetters, redriver),

@@ -1,5 +1,7 @@
 // A local SMTP server that accepts every message and keeps it as an .eml file: the default when no
 // SMTP_URL is configured, so that development sends real SMTP without a real mail provider.
+// Recipients in the reserved `.invalid` top-level domain (RFC 2606: never deliverable) get the
+// permanent `550` a real server would give, so a permanent failure can be tried locally.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +23,11 @@ export interface RunningCaptureServer {
 }
 
 /** Sortable by arrival, unique within a process and across restarts. */
+/** `someone@example.invalid`, `x@invalid`: the reserved TLD that no mail can ever reach. */
+export function isUndeliverable(address: string): boolean {
+  return /(^|\.)invalid\.?$/i.test(address.slice(address.lastIndexOf('@') + 1));
+}
+
 function newMailId(): string {
   return `${Date.now().toString().padStart(14, '0')}-${randomBytes(4).toString('hex')}`;
 }
@@ -32,6 +39,13 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
     // Loopback only and no certificate to offer: plain SMTP.
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!isUndeliverable(address.address)) return callback();
+      const refusal = Object.assign(new Error(`5.1.2 ${address.address}: domain does not exist`), {
+        responseCode: 550,
+      });
+      return callback(refusal);
+    },
     onData(stream, session, callback) {
       const id = newMailId();
       const file = path.join(options.directory, `${id}.eml`);

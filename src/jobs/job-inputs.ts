@@ -2,15 +2,26 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { JobType, ProcessUploadInput } from '../contracts';
 import type { SendEmailInput } from '../email/contracts';
 import { validateEmailRequest } from '../email/templates';
-import { FileNotFound } from '../errors';
+import { FileNotFound, WebhookDestinationRefused } from '../errors';
 import type { FileStore } from '../files/file-store';
+import type { WebhookDestinationPolicy } from '../webhooks/destination-policy';
 import { checkRequest, requestFieldsOf, SendEmailRequest, UploadRequest } from './job-requests';
 import type { JobInput } from './job-workflows';
 
-/** The workflow input for an upload job, taking size and checksum from intake. */
-export async function uploadJobInput(files: FileStore, request: UploadRequest): Promise<ProcessUploadInput> {
+/**
+ * The workflow input for an upload job, taking size and checksum from intake; a notifyUrl the
+ * outbound policy refuses already now is refused with the request.
+ */
+export async function uploadJobInput(
+  { files, webhookDestinations }: JobInputServices,
+  request: UploadRequest,
+): Promise<ProcessUploadInput> {
   const stored = await files.get(request.fileId);
   if (!stored) throw new FileNotFound(request.fileId);
+  if (request.notifyUrl !== undefined) {
+    const refusal = await webhookDestinations.refusalAtRequest(request.notifyUrl);
+    if (refusal) throw new WebhookDestinationRefused(refusal);
+  }
   return { ...request, sha256: stored.sha256, size: stored.size, contentType: stored.contentType };
 }
 
@@ -23,6 +34,7 @@ export function emailJobInput(request: SendEmailRequest): SendEmailInput {
 
 export interface JobInputServices {
   files: FileStore;
+  webhookDestinations: WebhookDestinationPolicy;
 }
 
 /**
@@ -56,7 +68,7 @@ function withCorrections(
 
 export function jobInputPreparers(services: JobInputServices): JobInputPreparers {
   return {
-    processUpload: preparer(UploadRequest, (request) => uploadJobInput(services.files, request)),
+    processUpload: preparer(UploadRequest, (request) => uploadJobInput(services, request)),
     sendEmail: preparer(SendEmailRequest, emailJobInput),
   };
 }

@@ -5,6 +5,7 @@ import { isEmailAddress } from '../../src/email/address';
 import { jobInputPreparers } from '../../src/jobs/job-inputs';
 import { checkRequest, SendEmailRequest, UploadRequest } from '../../src/jobs/job-requests';
 import type { FileStore } from '../../src/files/file-store';
+import { WebhookDestinationPolicy } from '../../src/webhooks/destination-policy';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { closedPort } from '../helpers/ports';
 
@@ -18,6 +19,10 @@ const REFUSED = [
 ];
 
 const noFiles = { get: async () => undefined } as unknown as FileStore;
+// No notifyUrl in these tests reaches it: nothing is resolved.
+const webhookDestinations = new WebhookDestinationPolicy([], async () => {
+  throw new Error('no name is resolved here');
+});
 
 describe('the e-mail address rule', () => {
   it.each(ACCEPTED)('accepts %s everywhere', async (address) => {
@@ -26,7 +31,7 @@ describe('the e-mail address rule', () => {
     expect(() => checkRequest(SendEmailRequest, { to: address, template: 'welcome' })).not.toThrow();
     const stored = { to: 'old@example.com', template: 'welcome', params: { name: 'Ann' } };
     await expect(
-      jobInputPreparers({ files: noFiles }).sendEmail(stored, { to: address }),
+      jobInputPreparers({ files: noFiles, webhookDestinations }).sendEmail(stored, { to: address }),
     ).resolves.toMatchObject({
       to: address,
     });
@@ -38,7 +43,7 @@ describe('the e-mail address rule', () => {
     expect(() => checkRequest(SendEmailRequest, { to: address, template: 'welcome' })).toThrow(/'to'/);
     const stored = { to: 'old@example.com', template: 'welcome', params: { name: 'Ann' } };
     await expect(
-      jobInputPreparers({ files: noFiles }).sendEmail(stored, { to: address }),
+      jobInputPreparers({ files: noFiles, webhookDestinations }).sendEmail(stored, { to: address }),
     ).rejects.toMatchObject({
       kind: 'invalidInput',
       details: { field: 'to' },
@@ -50,7 +55,7 @@ describe('the e-mail address rule', () => {
     const files = {
       get: async () => ({ sha256: 'x', size: 1, contentType: 'text/plain' }),
     } as unknown as FileStore;
-    const preparers = jobInputPreparers({ files });
+    const preparers = jobInputPreparers({ files, webhookDestinations });
     await expect(preparers.processUpload(stored)).rejects.toMatchObject({ details: { field: 'notifyUrl' } });
     await expect(preparers.processUpload(stored, { notifyUrl: null })).resolves.toEqual({
       fileId: 'f',

@@ -37,11 +37,12 @@ describe('Temporal Web UI in a real browser', () => {
   beforeAll(async () => {
     const uiPort = await closedPort();
     ui = `http://127.0.0.1:${uiPort}`;
+    receiver = await new WebhookReceiver().start();
     harness = await JobsHarness.start({
       createEnv: () => createLocalEnv({ uiPort }),
       wrapActivities: held.wrap,
+      config: { webhookAllowedHosts: [receiver.allowedHost] },
     });
-    receiver = await new WebhookReceiver().start();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {

@@ -13,12 +13,17 @@ import { WebhookReceiver } from '../helpers/webhook-receiver';
 describe('durable-jobs command-line client', () => {
   let harness: JobsHarness;
   let receiver: WebhookReceiver;
+  /** Where a redrive's corrected notifyUrl points: another allowed receiver, which accepts. */
+  let accepting: WebhookReceiver;
   let api: string;
   let workDir: string;
 
   beforeAll(async () => {
-    harness = await JobsHarness.start();
     receiver = await new WebhookReceiver().start();
+    accepting = await new WebhookReceiver().start();
+    harness = await JobsHarness.start({
+      config: { webhookAllowedHosts: [receiver.allowedHost, accepting.allowedHost] },
+    });
     await harness.app.listen({ port: 0, host: '127.0.0.1' });
     api = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-cli-'));
@@ -26,6 +31,7 @@ describe('durable-jobs command-line client', () => {
 
   afterAll(async () => {
     await receiver?.stop();
+    await accepting?.stop();
     await harness?.stop();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
@@ -166,7 +172,6 @@ describe('durable-jobs command-line client', () => {
     const fromFile = await deadLetterIdOf(await deadLetteredUpload('fix-by-file.txt'));
     const fromStdin = await deadLetterIdOf(await deadLetteredUpload('fix-by-stdin.txt'));
     // The original notifyUrl still refuses; the corrected one, another receiver, accepts.
-    const accepting = await new WebhookReceiver().start();
     const corrected = { notifyUrl: accepting.url };
 
     const byFile = await cli([
@@ -198,7 +203,6 @@ describe('durable-jobs command-line client', () => {
       expect(status.result).toMatchObject({ notified: { webhook: true } });
       expect(accepting.deliveriesFor(jobId)).toHaveLength(1);
     }
-    await accepting.stop();
   });
 
   it('refuses a corrected input that is not a JSON object, and one the job type rejects', async () => {

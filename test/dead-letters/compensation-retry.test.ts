@@ -12,6 +12,7 @@ describe('the compensating step', () => {
     // The real activity, made to lose its reply once after writing (as a worker crash would):
     // the retry must find the entry already there rather than add a second one.
     harness = await JobsHarness.start({
+      config: { webhookAllowedHosts: [receiver.allowedHost] },
       wrapActivities: (activities) => ({
         ...activities,
         recordDeadLetter: async (request) => {

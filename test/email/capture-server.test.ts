@@ -4,7 +4,12 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import { openServices, type Services } from '../../src/services';
-import { startCaptureServer, type RunningCaptureServer } from '../../src/email/capture-server';
+import {
+  isUndeliverable,
+  startCaptureServer,
+  type RunningCaptureServer,
+} from '../../src/email/capture-server';
+import { classifySmtpError } from '../../src/email/smtp-errors';
 import { CapturedMailbox } from '../../src/email/mailbox';
 import { createSmtpTransport } from '../../src/email/transport';
 import { silentLogger } from '../../src/logger';
@@ -80,6 +85,32 @@ describe('embedded capturing SMTP server and /dev/mail', () => {
 
     const missing = await app.inject({ method: 'GET', url: '/dev/mail/..%2Fsecrets' });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('refuses a recipient in the reserved .invalid domain with a permanent 550, storing nothing', async () => {
+    const before = fs.readdirSync(directory).length;
+    const transport = createSmtpTransport({ smtpUrl: undefined, devSmtpPort: capture.port });
+    const sending = transport.sendMail({
+      from: config.mailFrom,
+      to: 'bob@example.invalid',
+      subject: 'never delivered',
+      text: 'body',
+    });
+    await expect(sending).rejects.toMatchObject({ responseCode: 550, command: 'RCPT TO' });
+    const failure = classifySmtpError(await sending.catch((error: unknown) => error));
+    expect(failure).toMatchObject({ type: 'SmtpPermanentFailure', nonRetryable: true });
+    expect(fs.readdirSync(directory)).toHaveLength(before);
+  });
+
+  it.each([
+    ['bob@example.invalid', true],
+    ['bob@INVALID', true],
+    ['bob@mail.example.invalid.', true],
+    ['bob@example.com', false],
+    ['bob@invalid.example.com', false],
+    ['bob@notinvalid', false],
+  ])('treats %s as undeliverable: %s', (address, undeliverable) => {
+    expect(isUndeliverable(address)).toBe(undeliverable);
   });
 
   it('does not mount /dev/mail when no capturing server is in use', async () => {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import type { Config } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import { openServices, type Services } from '../../src/services';
+import { openServices, type ServiceOptions, type Services } from '../../src/services';
 import { testConfig } from './config';
 
 export interface TestApp {
@@ -14,9 +14,13 @@ export interface TestApp {
 }
 
 /** The real API over a fresh data folder and database, driven with `app.inject()`. */
-export async function createTestApp(temporal: Client, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  temporal: Client,
+  overrides: Partial<Config> = {},
+  serviceOptions: ServiceOptions = {},
+): Promise<TestApp> {
   const config = testConfig(overrides);
-  const services = await openServices(config);
+  const services = await openServices(config, serviceOptions);
   const app = buildApp({ config, logger: silentLogger, temporal, services });
   return {
     app,

@@ -9,12 +9,15 @@ import type { JobStatus } from '../../src/jobs/job-status';
 import { createTestApp, type TestApp } from './app';
 import { bundleWorkflows, createTimeSkippingEnv } from './temporal-env';
 import { WebhookReceiver } from './webhook-receiver';
+import type { AddressResolver } from '../../src/webhooks/destination-policy';
 
 export interface JobsHarnessOptions {
   /** Time-skipping by default; `createLocalEnv` where the real server's behaviour matters. */
   createEnv?: () => Promise<TestWorkflowEnvironment>;
   wrapActivities?: (activities: JobActivities) => JobActivities;
   config?: Partial<Config>;
+  /** How webhook host names resolve, for API and worker alike; the system's resolver if not given. */
+  resolver?: AddressResolver;
 }
 
 /**
@@ -32,7 +35,7 @@ export class JobsHarness {
 
   static async start(options: JobsHarnessOptions = {}): Promise<JobsHarness> {
     const env = await (options.createEnv ?? createTimeSkippingEnv)();
-    const testApp = await createTestApp(env.client, options.config);
+    const testApp = await createTestApp(env.client, options.config, { resolver: options.resolver });
     const worker = await createJobsWorker({
       connection: env.nativeConnection,
       namespace: 'default',
@@ -110,13 +113,19 @@ export interface UploadSuite {
   readonly receiver: WebhookReceiver;
 }
 
-/** One harness and one webhook receiver for a whole test file, started and stopped around it. */
+/**
+ * One harness and one webhook receiver for a whole test file, started and stopped around it; the
+ * receiver is the one exception in WEBHOOK_ALLOWED_HOSTS.
+ */
 export function useUploadSuite(options: JobsHarnessOptions = {}): UploadSuite {
   let harness: JobsHarness | undefined;
   let receiver: WebhookReceiver | undefined;
   beforeAll(async () => {
-    harness = await JobsHarness.start(options);
     receiver = await new WebhookReceiver().start();
+    harness = await JobsHarness.start({
+      ...options,
+      config: { webhookAllowedHosts: [receiver.allowedHost], ...options.config },
+    });
   });
   afterAll(async () => {
     await receiver?.stop();

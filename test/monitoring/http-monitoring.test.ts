@@ -13,8 +13,8 @@ describe('monitoring over HTTP: job event stream and /metrics', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    harness = await JobsHarness.start();
     receiver = await new WebhookReceiver().start();
+    harness = await JobsHarness.start({ config: { webhookAllowedHosts: [receiver.allowedHost] } });
     await harness.app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
   });

@@ -31,8 +31,11 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
   let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    harness = await JobsHarness.start({ createEnv: createLocalEnv });
     receiver = await new WebhookReceiver().start();
+    harness = await JobsHarness.start({
+      createEnv: createLocalEnv,
+      config: { webhookAllowedHosts: [receiver.allowedHost] },
+    });
   });
 
   afterAll(async () => {

@@ -23,7 +23,10 @@ describe('worker process: SDK metrics in /metrics, job identifiers in its logs',
     env = await createLocalEnv();
     receiver = await new WebhookReceiver().start();
     const metricsAddress = `127.0.0.1:${await closedPort()}`;
-    testApp = await createTestApp(env.client, { workerMetricsAddress: metricsAddress });
+    testApp = await createTestApp(env.client, {
+      workerMetricsAddress: metricsAddress,
+      webhookAllowedHosts: [receiver.allowedHost],
+    });
     worker = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/worker.ts'], {
       cwd: ROOT,
       env: {
@@ -31,6 +34,7 @@ describe('worker process: SDK metrics in /metrics, job identifiers in its logs',
         DATA_DIR: testApp.config.dataDir,
         TEMPORAL_ADDRESS: env.address,
         WORKER_METRICS_ADDRESS: metricsAddress,
+        WEBHOOK_ALLOWED_HOSTS: receiver.allowedHost,
         LOG_FORMAT: 'json',
         LOG_LEVEL: 'info',
       },

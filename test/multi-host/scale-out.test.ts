@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { SIGNATURE_HEADER, verifySignature } from '../../src/webhooks/signature';
+import { SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/webhooks/signature';
 import { TestDatabases } from '../helpers/postgres-database';
 import { TestBucket } from '../helpers/s3';
 import { TestSmtpServer } from '../helpers/smtp-test-server';
@@ -121,6 +121,7 @@ beforeAll(async () => {
     databaseUrl: await databases.create(),
     objectStore: bucket.settings,
     webhookSecret: `scale-out-secret-${run}`,
+    webhookAllowedHosts: [receiver.allowedHost],
     smtpUrl: smtp.url,
     temporalAddress: env.temporalAddress,
     namespace: env.namespace,
@@ -179,12 +180,11 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
     const deliveries = receiver.deliveriesFor(uploadJobId);
     expect(deliveries).toHaveLength(1);
     const [delivery] = deliveries;
-    expect(
-      verifySignature(shared.webhookSecret, delivery!.body, delivery!.headers[SIGNATURE_HEADER] as string),
-    ).toBe(true);
-    expect(
-      verifySignature('another-secret', delivery!.body, delivery!.headers[SIGNATURE_HEADER] as string),
-    ).toBe(false);
+    const signature = delivery!.headers[SIGNATURE_HEADER] as string;
+    expect(verifyWebhookSignature(shared.webhookSecret, signature, delivery!.body)).toEqual({ valid: true });
+    expect(verifyWebhookSignature('another-secret', signature, delivery!.body)).toMatchObject({
+      valid: false,
+    });
     expect(JSON.parse(delivery!.body)).toMatchObject({ event: 'upload.processed', jobId: uploadJobId });
   });
 
@@ -307,12 +307,12 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
     const deliveries = receiver.deliveriesFor(jobId);
     expect(deliveries).toHaveLength(2);
     expect(
-      verifySignature(
+      verifyWebhookSignature(
         shared.webhookSecret,
-        deliveries[1]!.body,
         deliveries[1]!.headers[SIGNATURE_HEADER] as string,
+        deliveries[1]!.body,
       ),
-    ).toBe(true);
+    ).toEqual({ valid: true });
     figures.workerLossMidJob = {
       killed: victim,
       secondsUntilCompleted: Number(((Date.now() - killedAt) / 1000).toFixed(1)),

@@ -38,9 +38,12 @@ async function main(): Promise<void> {
     replyToRecipient: (_attempt, address) =>
       address === 'gone@example.com' ? { code: 550, message: '5.1.1 Mailbox unavailable' } : undefined,
   });
+  const receiver = await new WebhookReceiver().start();
   const recorders: Recorders = {
-    harness: await JobsHarness.start({ config: { smtpUrl: smtp.url } }),
-    receiver: await new WebhookReceiver().start(),
+    harness: await JobsHarness.start({
+      config: { smtpUrl: smtp.url, webhookAllowedHosts: [receiver.allowedHost] },
+    }),
+    receiver,
   };
   try {
     recorders.receiver.answer([503], 200);

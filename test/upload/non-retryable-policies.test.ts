@@ -41,6 +41,7 @@ describe('retry policies: declared non-retryable error types are never retried',
     ['analyseFile', 'UnsupportedFile'],
     ['notifyWebhook', 'InvalidWebhook'],
     ['notifyWebhook', 'WebhookRejected'],
+    ['notifyWebhook', 'WebhookDestinationRefused'],
   ] as const)('%s: %s', async (activity, type) => {
     const { fileId } = await suite.harness.uploadFile(`${activity} ${type}`, 'text/plain');
     thrower.plan = { activity, type, marker: fileId };

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { verifySignature, DELIVERY_HEADER, SIGNATURE_HEADER } from '../../src/webhooks/signature';
+import { verifyWebhookSignature, DELIVERY_HEADER, SIGNATURE_HEADER } from '../../src/webhooks/signature';
+import { USER_AGENT } from '../../src/webhooks/delivery';
+import { version } from '../../package.json';
 import { useUploadSuite } from '../helpers/jobs-harness';
 import { tinyPng } from '../fixtures/files';
 
@@ -67,7 +69,7 @@ describe('processUpload: the success path', () => {
     ]);
   });
 
-  it('POSTs the result to notifyUrl exactly once, signed with HMAC-SHA256 over the body', async () => {
+  it('POSTs the result to notifyUrl exactly once, signed with a timestamped HMAC-SHA256 over the body', async () => {
     const before = suite.receiver.received.length;
     const { fileId, sha256: intakeSha } = await suite.harness.uploadFile('notify me', 'text/plain');
     const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
@@ -76,16 +78,16 @@ describe('processUpload: the success path', () => {
     const deliveries = suite.receiver.received.slice(before);
     expect(deliveries).toHaveLength(1);
     const [delivery] = deliveries;
-    expect(
-      verifySignature(
-        suite.harness.testApp.services.webhookSecret,
-        delivery!.body,
-        delivery!.headers[SIGNATURE_HEADER] as string,
-      ),
-    ).toBe(true);
-    expect(
-      verifySignature('some other secret', delivery!.body, delivery!.headers[SIGNATURE_HEADER] as string),
-    ).toBe(false);
+    const signature = delivery!.headers[SIGNATURE_HEADER] as string;
+    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const secret = suite.harness.testApp.services.webhookSecret;
+    expect(verifyWebhookSignature(secret, signature, delivery!.body)).toEqual({ valid: true });
+    expect(verifyWebhookSignature('some other secret', signature, delivery!.body)).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
+    expect(delivery!.headers['user-agent']).toBe(USER_AGENT);
+    expect(USER_AGENT).toBe(`durable-jobs/${version}`);
     expect(delivery!.headers[DELIVERY_HEADER]).toBe(jobId);
     expect(JSON.parse(delivery!.body)).toMatchObject({
       event: 'upload.processed',

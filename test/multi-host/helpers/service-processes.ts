@@ -16,6 +16,8 @@ export interface SharedSettings {
   databaseUrl: string;
   objectStore: S3Settings;
   webhookSecret: string;
+  /** `host:port` of the tests' loopback webhook receivers (WEBHOOK_ALLOWED_HOSTS). */
+  webhookAllowedHosts?: string[];
   smtpUrl: string;
   temporalAddress: string;
   namespace: string;
@@ -31,6 +33,7 @@ function environmentFor(shared: SharedSettings, dataDir: string, port: number): 
     DATA_DIR: dataDir,
     DATABASE_URL: shared.databaseUrl,
     WEBHOOK_SECRET: shared.webhookSecret,
+    WEBHOOK_ALLOWED_HOSTS: (shared.webhookAllowedHosts ?? []).join(','),
     SMTP_URL: shared.smtpUrl,
     TEMPORAL_ADDRESS: shared.temporalAddress,
     TEMPORAL_NAMESPACE: shared.namespace,
