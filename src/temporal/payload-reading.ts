@@ -23,6 +23,12 @@ export class PayloadReader {
     return { payloads: await decode(this.converter.payloadCodecs, payloads.payloads) };
   }
 
+  /** The first payload's value; undefined when there is none. */
+  async value<T>(payloads: Payloads | null | undefined): Promise<T> {
+    const [first] = (await this.payloads(payloads))?.payloads ?? [];
+    return (first ? this.converter.payloadConverter.fromPayload<T>(first) : undefined) as T;
+  }
+
   /** Payloads decoded, and the message a failure converter moved into `encodedAttributes` put back. */
   async failure(failure: Failure | null | undefined): Promise<Failure | null | undefined> {
     if (!failure) return failure;
