@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { S3Settings } from './files/s3-blob-store';
 import type { TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
+import { isLoopbackHost } from './net/loopback';
+import { KEY_BYTES, type EncryptionKey } from './temporal/payload-codec';
 import { hasUrlProtocol, isHttpUrl } from './urls';
 
 export class ConfigError extends Error {
@@ -58,6 +60,8 @@ export const CONFIG_VARIABLES = [
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
   'AWS_REGION',
+  // Temporal payload encryption: `keyId:base64(32 bytes)`, comma-separated, the first encrypting.
+  'PAYLOAD_ENCRYPTION_KEYS',
 ] as const;
 
 /** Extra gRPC headers for Temporal: `TEMPORAL_GRPC_META_X_TENANT=a` sends `x-tenant: a`. */
@@ -102,6 +106,8 @@ export interface Config {
   workerMetricsAddress: string | undefined;
   /** Uploaded files in this S3 bucket; undefined keeps them under `$DATA_DIR/files`. */
   objectStore: S3Settings | undefined;
+  /** Empty: payloads go to Temporal in clear. Else the first key encrypts, all of them decrypt. */
+  payloadEncryptionKeys: EncryptionKey[];
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -350,14 +356,57 @@ function readAllowedHosts(env: Env, name: string): string[] {
     });
 }
 
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function readEncryptionKey(entry: string): EncryptionKey {
+  const name = 'PAYLOAD_ENCRYPTION_KEYS';
+  const separator = entry.indexOf(':');
+  const id = entry.slice(0, separator).trim();
+  const encoded = entry.slice(separator + 1).trim();
+  if (separator < 0 || !KEY_ID.test(id)) {
+    throw new ConfigError(
+      name,
+      'entries must look like keyId:base64key (key ids of A-Z, a-z, 0-9, ".", "_", "-")',
+    );
+  }
+  const key = Buffer.from(encoded, 'base64');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length !== KEY_BYTES) {
+    throw new ConfigError(
+      name,
+      `key "${id}" must be exactly ${KEY_BYTES} bytes in base64 (openssl rand -base64 32), got ${key.length} bytes`,
+    );
+  }
+  return { id, key };
+}
+
+/** Off on loopback unless set; required anywhere else, where Temporal's history is a shared store. */
+function readEncryptionKeys(env: Env, host: string): EncryptionKey[] {
+  const raw = env.PAYLOAD_ENCRYPTION_KEYS?.trim() ?? '';
+  if (raw === '') {
+    if (isLoopbackHost(host)) return [];
+    throw new ConfigError(
+      'PAYLOAD_ENCRYPTION_KEYS',
+      `is required when the API listens beyond loopback (HOST=${host}): personal data in Temporal must be encrypted`,
+    );
+  }
+  const keys = raw.split(',').map((entry) => readEncryptionKey(entry.trim()));
+  const ids = new Set<string>();
+  for (const { id } of keys) {
+    if (ids.has(id)) throw new ConfigError('PAYLOAD_ENCRYPTION_KEYS', `names key "${id}" twice`);
+    ids.add(id);
+  }
+  return keys;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
   const dataDir = path.resolve(readString(env, 'DATA_DIR', 'data'));
   const temporalProfile = readTemporalProfile(env);
   const databaseUrl = readDatabaseUrl(env, 'DATABASE_URL');
+  const host = readString(env, 'HOST', '127.0.0.1');
   return {
-    host: readString(env, 'HOST', '127.0.0.1'),
+    host,
     port: readPort(env, 'PORT', 3000),
     temporalAddress: readHostPort(
       env,
@@ -386,5 +435,6 @@ export function loadConfig(env: Env = process.env): Config {
         ? undefined
         : readHostPort(env, 'WORKER_METRICS_ADDRESS', ''),
     objectStore: readObjectStore(env),
+    payloadEncryptionKeys: readEncryptionKeys(env, host),
   };
 }

@@ -14,6 +14,7 @@ import {
   describeConnectionError,
   temporalConnectionOptions,
 } from './temporal/client';
+import { FAILURE_CONVERTER_PATH, payloadDataConverter } from './temporal/data-converter';
 import { installWorkerRuntime } from './temporal/runtime';
 import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
 import { openServices } from './services';
@@ -22,8 +23,13 @@ import type { Client } from '@temporalio/client';
 /** Workflows are loaded by path: everything under src/workflows runs in Temporal's sandbox. */
 export const WORKFLOWS_PATH = require.resolve('./workflows');
 
-export async function bundleJobWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+/** `encrypted`: workflow failures put their message in a payload, which the codec then seals. */
+export async function bundleJobWorkflows(encrypted: boolean): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: quietBundlerLogger,
+    ...(encrypted ? { failureConverterPath: FAILURE_CONVERTER_PATH } : {}),
+  });
 }
 
 const quietBundlerLogger = {
@@ -51,6 +57,8 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: options.workflowBundle,
+    // The bundle must have been built with the same failure converter (`bundleJobWorkflows`).
+    dataConverter: payloadDataConverter(options.dependencies.config.payloadEncryptionKeys),
     activities: (options.wrapActivities ?? ((activities) => activities))(
       createActivities(options.dependencies),
     ),
@@ -111,7 +119,7 @@ export async function runWorkerUntilStopped(
 ): Promise<void> {
   installWorkerRuntime(logger, config.workerMetricsAddress);
   // Bundling takes seconds: it runs while the namespace is checked, which may stop the worker first.
-  const bundling = bundleJobWorkflows();
+  const bundling = bundleJobWorkflows(config.payloadEncryptionKeys.length > 0);
   bundling.catch(() => undefined);
   const client = createTemporalClient(config);
   const services = await openServices(config);

@@ -3,6 +3,7 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { failedSteps } from '../dead-letters/attempt-history';
 import type { DeadLetterStore, NewDeadLetter } from '../dead-letters/dead-letter-store';
 import type { Logger } from '../logger';
+import { PayloadReader } from '../temporal/payload-reading';
 import { activityLogger } from './job-log';
 
 export interface DeadLetterActivityDependencies {
@@ -26,7 +27,8 @@ export function createDeadLetterActivities({
      */
     async recordDeadLetter(request: DeadLetterRequest): Promise<{ deadLetterId: string }> {
       const history = await temporal.workflow.getHandle(request.jobId, request.runId).fetchHistory();
-      const events = history.events ?? [];
+      // Failure messages in history are encrypted when payload encryption is on.
+      const events = await PayloadReader.of(temporal).events(history.events ?? []);
       const entry = await deadLetters.record({
         ...request,
         attempts: failedSteps(events),

@@ -3,7 +3,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SmtpTransporter } from '../email/transport';
 
 import { ErrorType } from '../contracts';
-import type { DeliverEmailInput, EmailActivities, EmailDelivery, SendEmailInput } from '../email/contracts';
+import type {
+  DeliverEmailInput,
+  EmailActivities,
+  EmailDelivery,
+  RenderedEmail,
+  SendEmailInput,
+} from '../email/contracts';
 import { messageIdFor } from '../email/message-id';
 import { classifySmtpError } from '../email/smtp-errors';
 import { EmailRequestError } from '../email/template-params';
@@ -15,6 +21,8 @@ export interface EmailActivityDependencies {
   mailFrom: string;
   /** Called once, on the first delivery. */
   createTransport(): SmtpTransporter;
+  /** The job's own request (its workflow input), looked up by the running workflow's id. */
+  readJobRequest(workflowId: string, runId: string): Promise<SendEmailInput>;
   logger?: Logger;
 }
 
@@ -22,28 +30,43 @@ function addressOf(address: string | { address: string }): string {
   return typeof address === 'string' ? address : address.address;
 }
 
+function render(input: SendEmailInput): RenderedEmail {
+  try {
+    return renderEmailRequest(input);
+  } catch (error) {
+    if (error instanceof EmailRequestError) {
+      throw ApplicationFailure.create({
+        message: error.message,
+        type: ErrorType.templateError,
+        nonRetryable: true,
+        details: [{ field: error.field }],
+      });
+    }
+    throw error;
+  }
+}
+
 export function createEmailActivities(dependencies: EmailActivityDependencies): EmailActivities {
   let transport: SmtpTransporter | undefined;
   const transportForDelivery = () => (transport ??= dependencies.createTransport());
 
+  /** What to send: handed over by runs from before, else rendered here from the job's request. */
+  async function emailToDeliver(rendered: DeliverEmailInput | undefined): Promise<DeliverEmailInput> {
+    if (rendered) return rendered;
+    const { workflowExecution } = Context.current().info;
+    if (!workflowExecution)
+      throw new Error('deliverEmail without an e-mail runs only inside a sendEmail job');
+    const request = await dependencies.readJobRequest(workflowExecution.workflowId, workflowExecution.runId);
+    return { to: request.to, email: render(request) };
+  }
+
   return {
     async renderEmail(input: SendEmailInput) {
-      try {
-        return renderEmailRequest(input);
-      } catch (error) {
-        if (error instanceof EmailRequestError) {
-          throw ApplicationFailure.create({
-            message: error.message,
-            type: ErrorType.templateError,
-            nonRetryable: true,
-            details: [{ field: error.field }],
-          });
-        }
-        throw error;
-      }
+      return render(input);
     },
 
-    async deliverEmail({ to, email }: DeliverEmailInput): Promise<EmailDelivery> {
+    async deliverEmail(rendered?: DeliverEmailInput): Promise<EmailDelivery> {
+      const { to, email } = await emailToDeliver(rendered);
       const { info } = Context.current();
       const messageId = messageIdFor(info.workflowExecution?.workflowId ?? info.activityId);
       try {

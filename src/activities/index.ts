@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import { createSmtpTransport } from '../email/transport';
 import type { Logger } from '../logger';
+import { readWorkflowInput } from '../temporal/workflow-input';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
 import { createUploadActivities, type UploadActivityDependencies } from './upload';
@@ -18,6 +19,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createEmailActivities({
       mailFrom: config.mailFrom,
       createTransport: () => createSmtpTransport(config),
+      readJobRequest: (workflowId, runId) => readWorkflowInput(dependencies.temporal, workflowId, runId),
       logger: dependencies.logger,
     }),
     ...createDeadLetterActivities(dependencies),

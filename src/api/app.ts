@@ -10,6 +10,8 @@ import type { Services } from '../services';
 import { SignupService } from '../users/signup';
 import { createFastifyApp } from './fastify-adapter';
 import type { RouteDefinition } from './route';
+import { AesGcmPayloadCodec } from '../temporal/payload-codec';
+import { codecRoutes } from './routes/codec';
 import { deadLetterRoutes } from './routes/dead-letters';
 import { devMailRoutes } from './routes/dev-mail';
 import { emailRoutes } from './routes/emails';
@@ -64,7 +66,13 @@ export function apiRoutes({
     ...emailRoutes(temporal),
     ...deadLetterRoutes(services.deadLetters, redriver),
     ...(devMailbox ? devMailRoutes(devMailbox) : []),
+    ...codecRoutes(payloadCodecOf(config), config.temporalUiUrl),
   ];
+}
+
+function payloadCodecOf(config: Config): AesGcmPayloadCodec | undefined {
+  const keys = config.payloadEncryptionKeys;
+  return keys.length > 0 ? new AesGcmPayloadCodec(keys) : undefined;
 }
 
 export function buildApp(dependencies: ApiDependencies): FastifyInstance {

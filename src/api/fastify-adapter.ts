@@ -9,7 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from '../logger';
 import { ErrorCode, HttpError, httpErrorOf } from './errors';
-import type { RouteDefinition, RouteRequest, RouteResponse } from './route';
+import type { RouteCors, RouteDefinition, RouteRequest, RouteResponse } from './route';
 
 interface ValidationIssue {
   instancePath: string;
@@ -94,14 +94,41 @@ function requestSchemas({ schema }: RouteDefinition): FastifySchema {
   return Object.fromEntries(Object.entries(parts).filter(([, part]) => part !== undefined));
 }
 
+/** Set before the handler runs, so error answers (a 400 from validation) carry them too. */
+function allowOrigin(cors: RouteCors, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('vary', 'Origin');
+  if (request.headers.origin !== cors.origin) return;
+  reply.header('access-control-allow-origin', cors.origin);
+  reply.header('access-control-allow-credentials', 'true');
+}
+
+/** The browser's preflight: which methods and headers the origin may use. */
+function mountPreflight(app: FastifyInstance, route: RouteDefinition, cors: RouteCors): void {
+  app.route({
+    method: 'OPTIONS',
+    url: route.path,
+    onRequest: async (request, reply) => allowOrigin(cors, request, reply),
+    handler: async (_request, reply) =>
+      reply
+        .code(204)
+        .header('access-control-allow-methods', route.method)
+        .header('access-control-allow-headers', cors.allowHeaders.join(', '))
+        .header('access-control-max-age', '600')
+        .send(),
+  });
+}
+
 function mount(app: FastifyInstance, route: RouteDefinition): void {
   const streamBody = route.bodyKind === 'stream';
+  const cors = route.cors;
   app.route({
     method: route.method,
     url: route.path,
     schema: requestSchemas(route),
+    ...(cors ? { onRequest: async (request, reply) => allowOrigin(cors, request, reply) } : {}),
     handler: async (request, reply) => send(reply, await route.handler(toRouteRequest(request, streamBody))),
   });
+  if (cors) mountPreflight(app, route, cors);
 }
 
 export interface FastifyAdapterOptions {

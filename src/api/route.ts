@@ -50,6 +50,13 @@ export interface RouteResponse {
   stream?: AsyncIterable<string>;
 }
 
+/** A browser on `origin` may call the route: CORS headers on its answers, its preflight answered. */
+export interface RouteCors {
+  origin: string;
+  /** Request headers the browser may send (lower case). */
+  allowHeaders: string[];
+}
+
 export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   method: HttpMethod;
   /** Express-style parameters (`/jobs/:jobId`); the OpenAPI document writes them `{jobId}`. */
@@ -61,6 +68,7 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   bodyKind?: 'json' | 'stream';
   /** For a `stream` body: its content types and schemas, for the OpenAPI document. */
   streamBody?: Record<string, TSchema>;
+  cors?: RouteCors;
   handler(request: RouteRequest<S>): Promise<RouteResponse>;
 }
 

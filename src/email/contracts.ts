@@ -13,6 +13,7 @@ export interface RenderedEmail {
   html: string;
 }
 
+/** Only runs started before rendering moved into delivery pass the rendered e-mail along. */
 export interface DeliverEmailInput {
   to: string;
   email: RenderedEmail;
@@ -31,6 +32,11 @@ export interface SendEmailResult extends EmailDelivery {
 }
 
 export interface EmailActivities {
+  /** Kept for runs started before delivery rendered by itself. */
   renderEmail(input: SendEmailInput): Promise<RenderedEmail>;
-  deliverEmail(input: DeliverEmailInput): Promise<EmailDelivery>;
+  /**
+   * Without an argument, reads the job's own request from its history and renders it here, so the
+   * rendered body and the address travel in no activity's input or result.
+   */
+  deliverEmail(rendered?: DeliverEmailInput): Promise<EmailDelivery>;
 }

@@ -10,6 +10,7 @@ import {
   type JobState,
   type StepHeartbeat,
 } from '../contracts';
+import { PayloadReader } from '../temporal/payload-reading';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
@@ -176,8 +177,10 @@ export async function getJobStatus(
     throw error;
   }
   const history = await client.workflow.getHandle(jobId, description.runId).fetchHistory();
-  const events = history.events ?? [];
-  const pending = description.raw.pendingActivities ?? [];
+  // Raw protos: their payloads and failure messages may be encrypted.
+  const reader = PayloadReader.of(client);
+  const events = await reader.events(history.events ?? []);
+  const pending = await reader.pendingActivities(description.raw.pendingActivities ?? []);
   const running = description.status.name === 'RUNNING';
   const startedAt = firstWorkflowTaskStart(events);
   const state = stateOf(description, pending, startedAt);

@@ -1,10 +1,14 @@
 import { Client, Connection, isGrpcDeadlineError, type TLSConfig } from '@temporalio/client';
 import type { Config, TemporalConnectionSecurity } from '../config';
+import { payloadDataConverter } from './data-converter';
+import type { EncryptionKey } from './payload-codec';
 import { probeTls } from './tls-probe';
 
 export type TemporalConnectionConfig = Pick<Config, 'temporalAddress' | 'temporalNamespace'> & {
   /** Absent means plain gRPC, as to the dev server. */
   temporalConnection?: TemporalConnectionSecurity;
+  /** Absent or empty: payloads in clear. */
+  payloadEncryptionKeys?: readonly EncryptionKey[];
 };
 
 /** The options both the client's `Connection` and the worker's `NativeConnection` take. */
@@ -20,7 +24,11 @@ export function temporalConnectionOptions(config: TemporalConnectionConfig): {
  */
 export function createTemporalClient(config: TemporalConnectionConfig): Client {
   const options = temporalConnectionOptions(config);
-  const client = new Client({ connection: Connection.lazy(options), namespace: config.temporalNamespace });
+  const client = new Client({
+    connection: Connection.lazy(options),
+    namespace: config.temporalNamespace,
+    dataConverter: payloadDataConverter(config.payloadEncryptionKeys ?? []),
+  });
   if (options.tls) tlsTargets.set(client, { address: options.address, tls: options.tls });
   return client;
 }

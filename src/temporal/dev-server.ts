@@ -14,6 +14,15 @@ export function searchAttributeArgs(): string[] {
   ]);
 }
 
+/** Where the dev server's Web UI sends encrypted payloads to be read: the API's codec endpoint. */
+export function uiCodecEndpoint(config: Pick<Config, 'port'>): string {
+  return `http://localhost:${config.port}/codec`;
+}
+
+function uiCodecArgs(config: Config): string[] {
+  return config.payloadEncryptionKeys.length > 0 ? ['--ui-codec-endpoint', uiCodecEndpoint(config)] : [];
+}
+
 export function devServerArgs(config: Config): string[] {
   return [
     'server',
@@ -32,6 +41,7 @@ export function devServerArgs(config: Config): string[] {
     '--log-level',
     'error',
     ...searchAttributeArgs(),
+    ...uiCodecArgs(config),
   ];
 }
 

@@ -1,12 +1,20 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import { ACTIVITY_OPTIONS } from '../contracts';
 import type { EmailActivities, SendEmailInput, SendEmailResult } from '../email/contracts';
 import { runJob } from './job-lifecycle';
 
 const { renderEmail, deliverEmail } = proxyActivities<EmailActivities>(ACTIVITY_OPTIONS.sendEmail);
 
+/** From this change on, delivery renders the job's request itself: no rendered body in history. */
+export const RENDER_IN_DELIVERY_PATCH = 'render-in-delivery';
+
 export async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
   return runJob({ type: 'sendEmail', input }, async (progress) => {
+    if (patched(RENDER_IN_DELIVERY_PATCH)) {
+      progress.report('sending', 50);
+      const delivery = await deliverEmail();
+      return { to: input.to, template: input.template, ...delivery };
+    }
     progress.report('rendering', 10);
     const email = await renderEmail(input);
     progress.report('sending', 50);

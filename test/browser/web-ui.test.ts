@@ -1,15 +1,22 @@
 // The Temporal Web UI, checked in a real browser (a headless Chromium driven by playwright-core):
 // a finished upload job is listed and shown as completed, a running one shows its analysis
-// heartbeat, and the JobState search attribute finds the dead-lettered job. Screenshots go to
-// test-artifacts/ (git-ignored) for a person to look at.
+// heartbeat, and the JobState search attribute finds the dead-lettered job; with payload
+// encryption on, a job's input is ciphertext in the UI unless the UI has the API's codec endpoint.
+// Screenshots go to test-artifacts/ (git-ignored) for a person to look at.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startJob } from '../../src/jobs/start-job';
+import type { EncryptionKey } from '../../src/temporal/payload-codec';
+import { sendEmail } from '../../src/workflows';
+import { createTestApp, type TestApp } from '../helpers/app';
 import { findChromium } from '../helpers/chromium';
 import { HeldAnalysis } from '../helpers/held-analysis';
 import { closedPort } from '../helpers/ports';
-import { JobsHarness } from '../helpers/jobs-harness';
+import { clientOptionsFor, JobsHarness } from '../helpers/jobs-harness';
 import { createLocalEnv } from '../helpers/temporal-env';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 
@@ -21,6 +28,26 @@ jest.setTimeout(240_000);
 /** What the page functions read (the project's TypeScript has no DOM library). */
 interface BrowserGlobals {
   document: { body: { innerText: string } };
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function launchBrowser(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: (await findChromium()).path,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 1000 },
+  });
 }
 
 describe('Temporal Web UI in a real browser', () => {
@@ -45,21 +72,7 @@ describe('Temporal Web UI in a real browser', () => {
     });
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-chromium-'));
-    browser = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: (await findChromium()).path,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1400, height: 1000 },
-    });
+    browser = await launchBrowser(userDataDir);
     page = await browser.newPage();
     page.setDefaultTimeout(UI_TIMEOUT_MS);
 
@@ -142,5 +155,84 @@ describe('Temporal Web UI in a real browser', () => {
     expect(await workflowLink(jobs.completed!).count()).toBe(0);
     expect(await workflowLink(jobs.running!).count()).toBe(0);
     await screenshot('web-ui-04-dead-lettered-search.png');
+  });
+});
+
+describe('encrypted payloads in the Temporal Web UI', () => {
+  const KEYS: EncryptionKey[] = [{ id: 'ui-test', key: crypto.randomBytes(32) }];
+  const INPUT = { to: 'dora.hidden@example.com', template: 'welcome', params: { name: 'Dora Hiddenname' } };
+  // Two dev servers, the same Temporal data on neither: one Web UI told of the codec endpoint, one not.
+  const servers: { env: TestWorkflowEnvironment; ui: string; jobId: string; runId: string }[] = [];
+  let api: TestApp;
+  let browser: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+
+  async function startServer(uiCodecEndpoint?: string) {
+    const uiPort = await closedPort();
+    const env = await createLocalEnv({ uiPort, uiCodecEndpoint, client: clientOptionsFor(KEYS) });
+    // No worker: the input is in the start event, which is all the UI needs to show it.
+    const { jobId } = await startJob(env.client, sendEmail, INPUT);
+    const { runId } = await env.client.workflow.getHandle(jobId).describe();
+    servers.push({ env, ui: `http://127.0.0.1:${uiPort}`, jobId, runId });
+  }
+
+  beforeAll(async () => {
+    const apiPort = await closedPort();
+    const codecEndpoint = `http://127.0.0.1:${apiPort}/codec`;
+    await startServer(codecEndpoint);
+    await startServer();
+    // The API holds the keys; its codec routes answer the UI's origin only.
+    api = await createTestApp(servers[0]!.env.client, {
+      payloadEncryptionKeys: KEYS,
+      temporalUiUrl: servers[0]!.ui,
+    });
+    await api.app.listen({ host: '127.0.0.1', port: apiPort });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-chromium-'));
+    browser = await launchBrowser(userDataDir);
+    page = await browser.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT_MS);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+    await api?.close();
+    for (const { env } of servers) await env.teardown();
+  });
+
+  const bodyText = () =>
+    page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.body.innerText);
+
+  async function openJob(server: (typeof servers)[number]): Promise<void> {
+    await page.goto(`${server.ui}/namespaces/default/workflows/${server.jobId}/${server.runId}/history`, {
+      timeout: UI_TIMEOUT_MS,
+    });
+    await page.getByText('sendEmail').first().waitFor();
+  }
+
+  it('shows ciphertext, not the input, without the codec endpoint', async () => {
+    await openJob(servers[1]!);
+    // The input is shown as what it is there: the ciphertext's base64 (AES-GCM output, no JSON).
+    await page.waitForFunction(() =>
+      /Input\s*"[A-Za-z0-9+/]{40,}={0,2}"/.test(
+        (globalThis as unknown as BrowserGlobals).document.body.innerText,
+      ),
+    );
+    const text = await bodyText();
+    expect(text).not.toContain(INPUT.to);
+    expect(text).not.toContain('Dora Hiddenname');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-05-encrypted-input.png'), fullPage: true });
+  });
+
+  it("shows the input decoded through the API's codec endpoint", async () => {
+    await openJob(servers[0]!);
+    await page.waitForFunction(
+      (address) => (globalThis as unknown as BrowserGlobals).document.body.innerText.includes(address),
+      INPUT.to,
+    );
+    expect(await bodyText()).toContain('Dora Hiddenname');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-06-decoded-input.png'), fullPage: true });
   });
 });

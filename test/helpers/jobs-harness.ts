@@ -1,4 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ClientOptionsForTestEnv, TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { JobActivities } from '../../src/activities';
@@ -6,13 +6,24 @@ import type { Config } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
 import type { JobStatus } from '../../src/jobs/job-status';
+import { payloadDataConverter } from '../../src/temporal/data-converter';
+import type { EncryptionKey } from '../../src/temporal/payload-codec';
 import { createTestApp, type TestApp } from './app';
 import { bundleWorkflows, createTimeSkippingEnv } from './temporal-env';
 import { WebhookReceiver } from './webhook-receiver';
 import type { AddressResolver } from '../../src/webhooks/destination-policy';
 
+/** The test environment's client options: encrypting payloads as the service does with `keys`. */
+export function clientOptionsFor(keys: readonly EncryptionKey[]): ClientOptionsForTestEnv {
+  const dataConverter = payloadDataConverter(keys);
+  return dataConverter ? { dataConverter } : {};
+}
+
 export interface JobsHarnessOptions {
-  /** Time-skipping by default; `createLocalEnv` where the real server's behaviour matters. */
+  /**
+   * Time-skipping by default; `createLocalEnv` where the real server's behaviour matters (with
+   * `config.payloadEncryptionKeys`, give it `client: clientOptionsFor(keys)` too).
+   */
   createEnv?: () => Promise<TestWorkflowEnvironment>;
   wrapActivities?: (activities: JobActivities) => JobActivities;
   config?: Partial<Config>;
@@ -34,12 +45,15 @@ export class JobsHarness {
   ) {}
 
   static async start(options: JobsHarnessOptions = {}): Promise<JobsHarness> {
-    const env = await (options.createEnv ?? createTimeSkippingEnv)();
+    const keys = options.config?.payloadEncryptionKeys ?? [];
+    const env = await (options.createEnv
+      ? options.createEnv()
+      : createTimeSkippingEnv(clientOptionsFor(keys)));
     const testApp = await createTestApp(env.client, options.config, { resolver: options.resolver });
     const worker = await createJobsWorker({
       connection: env.nativeConnection,
       namespace: 'default',
-      workflowBundle: await bundleWorkflows(WORKFLOWS_PATH),
+      workflowBundle: await bundleWorkflows(WORKFLOWS_PATH, keys.length > 0),
       dependencies: {
         config: testApp.config,
         logger: silentLogger,

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type ClientOptionsForTestEnv } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { BannerPlugin, type Configuration } from 'webpack';
 import { SEARCH_ATTRIBUTES } from '../../src/contracts';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/data-converter';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { binaryPaths } from '../../scripts/temporal-paths';
 
@@ -16,9 +17,13 @@ function executable(path: string): Executable {
   return fs.existsSync(path) ? { type: 'existing-path', path } : { type: 'cached-download' };
 }
 
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/** `client`: the environment's client options, e.g. the data converter that encrypts payloads. */
+export async function createTimeSkippingEnv(
+  client: ClientOptionsForTestEnv = {},
+): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: executable(binaryPaths.testServer) },
+    client,
   });
   await ensureSearchAttributes(env.connection.operatorService, env.namespace ?? 'default');
   return env;
@@ -31,6 +36,10 @@ export interface LocalEnvOptions {
   searchAttributes?: boolean;
   /** More namespaces besides `default`. */
   namespaces?: string[];
+  /** The Web UI's codec endpoint (`--ui-codec-endpoint`); needs `uiPort`. */
+  uiCodecEndpoint?: string;
+  /** The environment's client options, e.g. the data converter that encrypts payloads. */
+  client?: ClientOptionsForTestEnv;
 }
 
 /** The real dev server (in memory). */
@@ -40,8 +49,12 @@ export function createLocalEnv(options: LocalEnvOptions = {}): Promise<TestWorkf
       executable: executable(binaryPaths.cli),
       ...(options.searchAttributes === false ? {} : { searchAttributes: [...SEARCH_ATTRIBUTES] }),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
-      extraArgs: (options.namespaces ?? []).flatMap((namespace) => ['--namespace', namespace]),
+      extraArgs: [
+        ...(options.namespaces ?? []).flatMap((namespace) => ['--namespace', namespace]),
+        ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+      ],
     },
+    client: options.client,
   });
 }
 
@@ -74,12 +87,23 @@ function withActiveMutant(config: Configuration): Configuration {
   };
 }
 
-/** Bundling takes seconds: once per workflows module per test file. */
-export function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
-  const key = `${workflowsPath}#${process.env[ACTIVE_MUTANT_VARIABLE] ?? ''}`;
+/**
+ * Bundling takes seconds: once per workflows module per test file. `encrypted`: with the failure
+ * converter that puts failure messages in (encrypted) payloads, as the worker bundles it then.
+ */
+export function bundleWorkflows(
+  workflowsPath: string,
+  encrypted = false,
+): Promise<WorkflowBundleWithSourceMap> {
+  const key = `${workflowsPath}#${process.env[ACTIVE_MUTANT_VARIABLE] ?? ''}#${encrypted}`;
   let bundle = bundles.get(key);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: quietLogger, webpackConfigHook: withActiveMutant });
+    bundle = bundleWorkflowCode({
+      workflowsPath,
+      logger: quietLogger,
+      webpackConfigHook: withActiveMutant,
+      ...(encrypted ? { failureConverterPath: FAILURE_CONVERTER_PATH } : {}),
+    });
     bundles.set(key, bundle);
   }
   return bundle;

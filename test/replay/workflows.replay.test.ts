@@ -1,25 +1,57 @@
 import { Worker } from '@temporalio/worker';
+import { payloadDataConverter } from '../../src/temporal/data-converter';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { loadHistory } from '../helpers/histories';
 import { bundleWorkflows } from '../helpers/temporal-env';
+import { REPLAY_ENCRYPTION_KEYS } from './replay-keys';
 
-// Recorded from real runs by `npm run record-histories`.
+// Recorded from real runs by `npm run record-histories`; older files are kept as they were, so
+// runs started by earlier workflow code are proven to replay.
 const RECORDED = [
   ['process-upload', 'a failed webhook attempt, then success', 'completed'],
   ['process-upload-dead-lettered', 'webhook rejected, compensation, dead letter', 'failed'],
-  ['send-email', 'SMTP 421 once, then delivered', 'completed'],
-  ['send-email-dead-lettered', 'SMTP 550, dead letter', 'failed'],
+  ['send-email', 'before render-in-delivery: SMTP 421 once, then delivered', 'completed'],
+  ['send-email-dead-lettered', 'before render-in-delivery: SMTP 550, dead letter', 'failed'],
+  ['send-email-render-in-delivery', 'deliverEmail renders: SMTP 421 once, then delivered', 'completed'],
+  ['send-email-render-in-delivery-dead-lettered', 'deliverEmail renders: SMTP 550, dead letter', 'failed'],
 ] as const;
+
+const ENCRYPTED = [
+  ['send-email-encrypted', 'payloads encrypted: SMTP 421 once, then delivered', 'completed'],
+  ['send-email-encrypted-dead-lettered', 'payloads encrypted: SMTP 550, dead letter', 'failed'],
+] as const;
+
+function closingOutcome(name: string): string {
+  const history = loadHistory(name);
+  expect(history.events.length).toBeGreaterThan(10);
+  return history.events.at(-1)?.workflowExecutionCompletedEventAttributes ? 'completed' : 'failed';
+}
 
 describe('recorded histories replay against the current workflow code', () => {
   it.each(RECORDED)('%s (%s)', async (name, _story, outcome) => {
-    const history = loadHistory(name);
-    const closing = history.events.at(-1);
-    expect(closing?.workflowExecutionCompletedEventAttributes ? 'completed' : 'failed').toBe(outcome);
-    expect(history.events.length).toBeGreaterThan(10);
-
+    expect(closingOutcome(name)).toBe(outcome);
     await expect(
-      Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(WORKFLOWS_PATH) }, history, name),
+      Worker.runReplayHistory(
+        { workflowBundle: await bundleWorkflows(WORKFLOWS_PATH) },
+        loadHistory(name),
+        name,
+      ),
     ).resolves.toBeUndefined();
+  });
+
+  it.each(ENCRYPTED)('%s (%s), with the key it was recorded with', async (name, _story, outcome) => {
+    expect(closingOutcome(name)).toBe(outcome);
+    const options = {
+      workflowBundle: await bundleWorkflows(WORKFLOWS_PATH, true),
+      dataConverter: payloadDataConverter(REPLAY_ENCRYPTION_KEYS),
+    };
+    await expect(Worker.runReplayHistory(options, loadHistory(name), name)).resolves.toBeUndefined();
+  });
+
+  it('cannot replay an encrypted history without its key', async () => {
+    const options = { workflowBundle: await bundleWorkflows(WORKFLOWS_PATH, true) };
+    await expect(
+      Worker.runReplayHistory(options, loadHistory('send-email-encrypted'), 'send-email-encrypted'),
+    ).rejects.toThrow(/Replay failed/);
   });
 });

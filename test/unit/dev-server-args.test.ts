@@ -1,0 +1,19 @@
+import crypto from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { devServerArgs, uiCodecEndpoint } from '../../src/temporal/dev-server';
+
+describe("npm start's Temporal dev server", () => {
+  it('points its Web UI at the API codec endpoint when payloads are encrypted', () => {
+    const config = loadConfig({
+      PORT: '3100',
+      PAYLOAD_ENCRYPTION_KEYS: `k1:${crypto.randomBytes(32).toString('base64')}`,
+    });
+    const args = devServerArgs(config);
+    expect(uiCodecEndpoint(config)).toBe('http://localhost:3100/codec');
+    expect(args[args.indexOf('--ui-codec-endpoint') + 1]).toBe('http://localhost:3100/codec');
+  });
+
+  it('has no codec endpoint without encryption (npm start as before)', () => {
+    expect(devServerArgs(loadConfig({}))).not.toContain('--ui-codec-endpoint');
+  });
+});
