@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config';
+import { requireApiAuth, type Config } from '../config';
 import { Redriver } from '../dead-letters/redrive';
 import type { CapturedMailbox } from '../email/mailbox';
 import { jobInputPreparers } from '../jobs/job-inputs';
@@ -8,6 +8,7 @@ import { startJobOfType } from '../jobs/start-job';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { SignupService } from '../users/signup';
+import { createAuthenticator } from './auth';
 import { createFastifyApp } from './fastify-adapter';
 import type { RouteDefinition } from './route';
 import { deadLetterRoutes } from './routes/dead-letters';
@@ -69,6 +70,7 @@ export function apiRoutes({
 
 export function buildApp(dependencies: ApiDependencies): FastifyInstance {
   const { config, temporal } = dependencies;
+  const authenticate = createAuthenticator(requireApiAuth(config));
   // Monitoring (/health/jobs, /metrics, /jobs/:jobId/events) owns event streams that must end
   // before the server can close.
   const monitoring = createMonitoring({
@@ -80,6 +82,7 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
   const routes = [...apiRoutes(dependencies), ...monitoring.routes];
   const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {
     logger: dependencies.logger,
+    authenticate,
     onRequestAnswered: observeRequest,
   });
   app.addHook('preClose', async () => monitoring.close());

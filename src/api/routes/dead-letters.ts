@@ -78,6 +78,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'GET',
       path: '/dead-letters',
+      access: 'admin',
       summary: 'Dead letters, newest first, a page at a time',
       tags: ['dead letters'],
       schema: {
@@ -106,6 +107,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'GET',
       path: '/dead-letters/:id',
+      access: 'admin',
       summary: 'One dead letter, with the failed attempts',
       tags: ['dead letters'],
       schema: {
@@ -124,6 +126,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'POST',
       path: '/dead-letters/redrive',
+      access: 'admin',
       summary: 'Redrive pending dead letters, up to `limit`',
       tags: ['dead letters'],
       schema: {
@@ -141,6 +144,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'POST',
       path: '/dead-letters/:id/redrive',
+      access: 'admin',
       summary: 'Start a new run of a dead letter, optionally with a corrected input',
       tags: ['dead letters'],
       schema: {
@@ -169,6 +173,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'DELETE',
       path: '/dead-letters/:id',
+      access: 'admin',
       summary: 'Discard a dead letter',
       tags: ['dead letters'],
       schema: {

@@ -12,6 +12,7 @@ export function emailRoutes(temporal: Client): RouteDefinition[] {
     defineRoute({
       method: 'POST',
       path: '/emails',
+      access: 'jobs:create',
       summary: 'Send an e-mail from a template',
       tags: ['jobs'],
       schema: {

@@ -24,6 +24,7 @@ export function signupRoutes(signups: SignupService): RouteDefinition[] {
     defineRoute({
       method: 'POST',
       path: '/signup',
+      access: 'jobs:create',
       summary: 'Register a user and send the welcome e-mail',
       tags: ['users'],
       schema: {

@@ -13,6 +13,7 @@ export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinitio
     defineRoute({
       method: 'POST',
       path: '/upload',
+      access: 'jobs:create',
       summary: 'Start analysing an uploaded file',
       tags: ['jobs'],
       schema: {
