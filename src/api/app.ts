@@ -51,18 +51,20 @@ export function apiRoutes({
     temporal,
     logger,
   });
+  const appOrigin = config.appUrl;
   const redriver = new Redriver(
     services.deadLetters,
     (jobType, input, idempotencyKey) => startJobOfType(temporal, jobType, input, { idempotencyKey }),
     jobInputPreparers(services),
+    { appOrigin },
   );
   return [
     ...healthRoutes(temporal, config.temporalAddress),
     ...jobRoutes(temporal, config.temporalUiUrl),
     ...fileRoutes(services.files, config.maxUploadBytes),
-    ...uploadRoutes(temporal, services.files),
-    ...signupRoutes(signups),
-    ...emailRoutes(temporal),
+    ...uploadRoutes(temporal, services.files, services.idempotencyKeys),
+    ...signupRoutes(signups, services.idempotencyKeys),
+    ...emailRoutes(temporal, { idempotencyKeys: services.idempotencyKeys, appOrigin }),
     ...deadLetterRoutes(services.deadLetters, redriver),
     ...(devMailbox ? devMailRoutes(devMailbox) : []),
   ];

@@ -7,6 +7,7 @@ import { checkRequest, SendEmailRequest, UploadRequest } from '../../src/jobs/jo
 import type { FileStore } from '../../src/files/file-store';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { closedPort } from '../helpers/ports';
+import { TRUSTED_ANONYMOUS } from '../../src/auth/caller';
 
 const ACCEPTED = ['ann@example.com', 'jörg@example.com', 'a.b+c@mail.example.org'];
 const REFUSED = [
@@ -17,6 +18,7 @@ const REFUSED = [
   '<ann@example.com>',
 ];
 
+const CONTEXT = { caller: TRUSTED_ANONYMOUS, appOrigin: 'http://localhost:3000' };
 const noFiles = { get: async () => undefined } as unknown as FileStore;
 
 describe('the e-mail address rule', () => {
@@ -26,7 +28,7 @@ describe('the e-mail address rule', () => {
     expect(() => checkRequest(SendEmailRequest, { to: address, template: 'welcome' })).not.toThrow();
     const stored = { to: 'old@example.com', template: 'welcome', params: { name: 'Ann' } };
     await expect(
-      jobInputPreparers({ files: noFiles }).sendEmail(stored, { to: address }),
+      jobInputPreparers({ files: noFiles }).sendEmail(stored, { to: address }, CONTEXT),
     ).resolves.toMatchObject({
       to: address,
     });
@@ -38,7 +40,7 @@ describe('the e-mail address rule', () => {
     expect(() => checkRequest(SendEmailRequest, { to: address, template: 'welcome' })).toThrow(/'to'/);
     const stored = { to: 'old@example.com', template: 'welcome', params: { name: 'Ann' } };
     await expect(
-      jobInputPreparers({ files: noFiles }).sendEmail(stored, { to: address }),
+      jobInputPreparers({ files: noFiles }).sendEmail(stored, { to: address }, CONTEXT),
     ).rejects.toMatchObject({
       kind: 'invalidInput',
       details: { field: 'to' },
@@ -51,8 +53,10 @@ describe('the e-mail address rule', () => {
       get: async () => ({ sha256: 'x', size: 1, contentType: 'text/plain' }),
     } as unknown as FileStore;
     const preparers = jobInputPreparers({ files });
-    await expect(preparers.processUpload(stored)).rejects.toMatchObject({ details: { field: 'notifyUrl' } });
-    await expect(preparers.processUpload(stored, { notifyUrl: null })).resolves.toEqual({
+    await expect(preparers.processUpload(stored, undefined, CONTEXT)).rejects.toMatchObject({
+      details: { field: 'notifyUrl' },
+    });
+    await expect(preparers.processUpload(stored, { notifyUrl: null }, CONTEXT)).resolves.toEqual({
       fileId: 'f',
       sha256: 'x',
       size: 1,

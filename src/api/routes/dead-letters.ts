@@ -31,7 +31,9 @@ const RedriveOneBody = Type.Union([
       input: Type.Optional(
         Type.Record(Type.String(), Type.Unknown(), {
           description:
-            "Corrections laid over the stored input (null removes a field), checked like a new request's body",
+            "Corrections laid over the stored input (null removes a field), checked like a new request's " +
+            'body; only the fields the job type declares correctable (uploads: notifyUrl, notifyEmail; ' +
+            'e-mail: `to` of the welcome and upload-processed templates)',
         }),
       ),
     },
@@ -136,8 +138,9 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
           400: errorResponse('The body is invalid'),
         },
       },
-      handler: async ({ body }) => {
-        const result = await redriver.redriveMany({ jobType: body?.jobType, limit: body?.limit ?? 20 });
+      handler: async ({ body, caller }) => {
+        const filter = { jobType: body?.jobType, limit: body?.limit ?? 20 };
+        const result = await redriver.redriveMany(filter, caller);
         return { status: 202, body: result };
       },
     }),
@@ -152,14 +155,14 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
         body: Type.Optional(RedriveOneBody),
         responses: {
           202: { description: 'The new job is started', schema: Redriven },
-          400: errorResponse('The corrected input is invalid'),
+          400: errorResponse('The corrected input is invalid, or corrects a field that may not be changed'),
           404: errorResponse('No dead letter with this id, or its file is gone'),
           409: errorResponse('Already redriven, or being redriven'),
           503: temporalDown,
         },
       },
-      handler: async ({ params, body }) => {
-        const outcome = await redriver.redriveOne(params.id, body?.input);
+      handler: async ({ params, body, caller }) => {
+        const outcome = await redriver.redriveOne(params.id, caller, body?.input);
         return {
           status: 202,
           body: {

@@ -1,14 +1,26 @@
 import type { Client } from '@temporalio/client';
 import type { FileStore } from '../../files/file-store';
+import type { IdempotencyKeyStore } from '../../jobs/idempotency-keys';
 import { uploadJobInput } from '../../jobs/job-inputs';
 import { UploadRequest } from '../../jobs/job-requests';
 import { startJob } from '../../jobs/start-job';
 import { processUpload } from '../../workflows';
-import { idempotencyKeyOf } from '../idempotency';
+import { checkedIdempotencyKey } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
-import { errorResponse, IdempotencyHeaders, JobAccepted, jobAccepted, temporalDown } from '../schemas';
+import {
+  errorResponse,
+  IdempotencyHeaders,
+  JobAccepted,
+  jobAccepted,
+  keyReused,
+  temporalDown,
+} from '../schemas';
 
-export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinition[] {
+export function uploadRoutes(
+  temporal: Client,
+  files: FileStore,
+  idempotencyKeys: IdempotencyKeyStore,
+): RouteDefinition[] {
   return [
     defineRoute({
       method: 'POST',
@@ -23,12 +35,18 @@ export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinitio
           202: { description: 'The job is started', schema: JobAccepted },
           400: errorResponse('The body or Idempotency-Key is invalid'),
           404: errorResponse('No file with this fileId'),
+          422: keyReused,
           503: temporalDown,
         },
       },
       handler: async (request) => {
-        const idempotencyKey = idempotencyKeyOf(request.headers);
         const input = await uploadJobInput(files, request.body);
+        const idempotencyKey = await checkedIdempotencyKey(idempotencyKeys, {
+          caller: request.caller,
+          operation: 'POST /upload',
+          headers: request.headers,
+          body: request.body,
+        });
         const job = await startJob(temporal, processUpload, input, { idempotencyKey });
         return jobAccepted(job.jobId);
       },
