@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bearerToken } from '../../src/api/auth';
 import { buildApp } from '../../src/api/app';
+import { defineRoute } from '../../src/api/route';
 import { findToken, sha256Hex } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
@@ -150,6 +151,22 @@ describe('authentication', () => {
     );
     const explicit = loadConfig({ DATA_DIR: dataDir, HOST: '0.0.0.0', AUTH: 'none' });
     expect(explicit.auth.mode).toBe('open');
+  });
+});
+
+describe('route definitions', () => {
+  it('do not typecheck without an access level (npm run typecheck fails if it becomes optional)', () => {
+    const route = defineRoute(
+      // @ts-expect-error `access` is required, so that no route is open by omission
+      {
+        method: 'GET',
+        path: '/forgotten',
+        summary: 'A route that forgot to say who may call it',
+        schema: { responses: { 200: { description: 'ok' } } },
+        handler: async () => ({ status: 200 }),
+      },
+    );
+    expect(route.access).toBeUndefined();
   });
 });
 
