@@ -6,6 +6,8 @@ import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } fr
 import { isLoopbackHost } from './net/loopback';
 import { KEY_BYTES, type EncryptionKey } from './temporal/payload-codec';
 import { hasUrlProtocol, isHttpUrl } from './urls';
+import { isScope, SCOPES } from './auth/caller';
+import { sha256Hex, type ApiToken, type AuthSettings } from './auth/tokens';
 
 export class ConfigError extends Error {
   constructor(
@@ -62,6 +64,11 @@ export const CONFIG_VARIABLES = [
   'AWS_REGION',
   // Temporal payload encryption: `keyId:base64(32 bytes)`, comma-separated, the first encrypting.
   'PAYLOAD_ENCRYPTION_KEYS',
+  // Who may call the API, and where links in e-mail may point.
+  'API_TOKENS',
+  'METRICS_TOKEN',
+  'AUTH',
+  'APP_URL',
 ] as const;
 
 /** Extra gRPC headers for Temporal: `TEMPORAL_GRPC_META_X_TENANT=a` sends `x-tenant: a`. */
@@ -108,6 +115,10 @@ export interface Config {
   objectStore: S3Settings | undefined;
   /** Empty: payloads go to Temporal in clear. Else the first key encrypts, all of them decrypt. */
   payloadEncryptionKeys: EncryptionKey[];
+  /** Bearer tokens and their scopes, or open mode. */
+  auth: AuthSettings;
+  /** The application's origin; URL parameters of e-mail templates must point to it. */
+  appUrl: string;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -398,6 +409,134 @@ function readEncryptionKeys(env: Env, host: string): EncryptionKey[] {
   return keys;
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+// Tokens are meant to be generated (openssl rand -hex 32); a short one is a mistake.
+const MIN_TOKEN_LENGTH = 16;
+
+function tokenEntryError(index: number, message: string): ConfigError {
+  return new ConfigError('API_TOKENS', `entry ${index}: ${message}`);
+}
+
+function readTokenDigest(entry: Record<string, unknown>, index: number): string {
+  const { token, sha256 } = entry;
+  if ((token === undefined) === (sha256 === undefined)) {
+    throw tokenEntryError(index, 'needs exactly one of "token" or "sha256"');
+  }
+  if (sha256 !== undefined) {
+    if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
+      throw tokenEntryError(index, '"sha256" must be 64 hexadecimal characters');
+    }
+    return sha256.toLowerCase();
+  }
+  if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
+    throw tokenEntryError(index, `"token" must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
+  }
+  return sha256Hex(token);
+}
+
+function readTokenEntry(entry: unknown, index: number): ApiToken {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    throw tokenEntryError(index, 'must be an object {"name", "token" | "sha256", "scopes"}');
+  }
+  const fields = entry as Record<string, unknown>;
+  const unknownKey = Object.keys(fields).find((key) => !['name', 'token', 'sha256', 'scopes'].includes(key));
+  if (unknownKey) throw tokenEntryError(index, `has an unknown property "${unknownKey}"`);
+  const { name, scopes } = fields;
+  if (typeof name !== 'string' || !/^[\w.:@-]{1,100}$/.test(name)) {
+    throw tokenEntryError(index, '"name" must be 1 to 100 letters, digits or ._:@-');
+  }
+  if (!Array.isArray(scopes) || scopes.length === 0) {
+    throw tokenEntryError(index, `"scopes" must be a non-empty array of ${SCOPES.join(', ')}`);
+  }
+  const unknownScope = scopes.find((scope) => !isScope(scope));
+  if (unknownScope !== undefined) {
+    throw tokenEntryError(
+      index,
+      `has unknown scope ${JSON.stringify(unknownScope)}; known: ${SCOPES.join(', ')}`,
+    );
+  }
+  return { name, sha256: readTokenDigest(fields, index), scopes: [...new Set(scopes)] as ApiToken['scopes'] };
+}
+
+function readApiTokens(env: Env): ApiToken[] {
+  const raw = readOptional(env, 'API_TOKENS');
+  if (raw === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('API_TOKENS', 'must be a JSON array of {"name", "token" | "sha256", "scopes"}');
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new ConfigError(
+      'API_TOKENS',
+      'must be a non-empty JSON array of {"name", "token" | "sha256", "scopes"}',
+    );
+  }
+  const tokens = parsed.map(readTokenEntry);
+  const names = new Set<string>();
+  const digests = new Set<string>();
+  for (const token of tokens) {
+    if (names.has(token.name)) throw new ConfigError('API_TOKENS', `names "${token.name}" twice`);
+    if (digests.has(token.sha256))
+      throw new ConfigError('API_TOKENS', `has the same secret twice ("${token.name}")`);
+    names.add(token.name);
+    digests.add(token.sha256);
+  }
+  return tokens;
+}
+
+function readMetricsToken(env: Env): string | undefined {
+  const raw = readOptional(env, 'METRICS_TOKEN');
+  if (raw === undefined) return undefined;
+  if (raw.length < MIN_TOKEN_LENGTH || /\s/.test(raw)) {
+    throw new ConfigError('METRICS_TOKEN', `must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
+  }
+  return sha256Hex(raw);
+}
+
+/**
+ * Open mode (no tokens) is allowed on loopback, where only this machine can call; anywhere else
+ * it must be asked for by name (`AUTH=none`), so that forgetting API_TOKENS never exposes the API.
+ */
+function readAuth(env: Env, host: string): AuthSettings {
+  const tokens = readApiTokens(env);
+  const metricsTokenSha256 = readMetricsToken(env);
+  const explicitlyOpen = readOptional(env, 'AUTH');
+  if (explicitlyOpen !== undefined && explicitlyOpen !== 'none') {
+    throw new ConfigError('AUTH', `may only be "none" (every route open), got "${explicitlyOpen}"`);
+  }
+  if (explicitlyOpen === 'none') {
+    if (tokens.length > 0)
+      throw new ConfigError('AUTH', 'is "none" but API_TOKENS is set; unset one of them');
+    return { mode: 'open', tokens, metricsTokenSha256 };
+  }
+  if (tokens.length > 0) return { mode: 'tokens', tokens, metricsTokenSha256 };
+  return { mode: isLoopbackHost(host) ? 'open' : 'unconfigured', tokens, metricsTokenSha256 };
+}
+
+/**
+ * The API's authentication, refusing to serve without tokens on a non-loopback address unless
+ * `AUTH=none` asked for it. Only the API calls this: a worker shares the configuration but
+ * listens on nothing.
+ */
+export function requireApiAuth(config: Pick<Config, 'auth' | 'host'>): AuthSettings {
+  if (config.auth.mode !== 'unconfigured') return config.auth;
+  throw new ConfigError(
+    'API_TOKENS',
+    `is required when HOST (${config.host}) is not a loopback address; ` +
+      'set AUTH=none to serve every route without authentication on purpose',
+  );
+}
+
+function readAppUrl(env: Env, port: number): string {
+  const value = readUrl(env, 'APP_URL', `http://localhost:${port}`);
+  const url = new URL(value);
+  if (url.username || url.password)
+    throw new ConfigError('APP_URL', 'must not carry a user name or password');
+  return url.origin;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
@@ -405,9 +544,10 @@ export function loadConfig(env: Env = process.env): Config {
   const temporalProfile = readTemporalProfile(env);
   const databaseUrl = readDatabaseUrl(env, 'DATABASE_URL');
   const host = readString(env, 'HOST', '127.0.0.1');
+  const port = readPort(env, 'PORT', 3000);
   return {
     host,
-    port: readPort(env, 'PORT', 3000),
+    port,
     temporalAddress: readHostPort(
       env,
       'TEMPORAL_ADDRESS',
@@ -436,5 +576,7 @@ export function loadConfig(env: Env = process.env): Config {
         : readHostPort(env, 'WORKER_METRICS_ADDRESS', ''),
     objectStore: readObjectStore(env),
     payloadEncryptionKeys: readEncryptionKeys(env, host),
+    auth: readAuth(env, host),
+    appUrl: readAppUrl(env, port),
   };
 }

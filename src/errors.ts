@@ -2,7 +2,15 @@
 // think about HTTP; the API's edge maps each `kind` onto a status and a stable code.
 
 export type DomainErrorKind =
-  'invalidInput' | 'notFound' | 'conflict' | 'tooLarge' | 'temporalUnavailable' | 'temporalRejected';
+  | 'invalidInput'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'notFound'
+  | 'conflict'
+  | 'idempotencyKeyReused'
+  | 'tooLarge'
+  | 'temporalUnavailable'
+  | 'temporalRejected';
 
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
@@ -34,6 +42,33 @@ export class WebhookDestinationRefused extends DomainError {
   readonly kind = 'invalidInput';
   constructor(reason: string) {
     super(`notifyUrl is refused: ${reason}`, { field: 'notifyUrl', location: 'body', reason });
+  }
+}
+
+/** No credentials, or credentials that match no configured token. */
+export class Unauthenticated extends DomainError {
+  readonly kind = 'unauthenticated';
+  constructor(message = 'A valid bearer token is required') {
+    super(message);
+  }
+}
+
+/** The caller is known but lacks the scope the action needs; `scope` names it. */
+export class Forbidden extends DomainError {
+  readonly kind = 'forbidden';
+  constructor(scope: string, action: string) {
+    super(`${action} needs the '${scope}' scope`, { scope });
+  }
+}
+
+/** The caller used an idempotency key before with a different request body. */
+export class IdempotencyKeyReused extends DomainError {
+  readonly kind = 'idempotencyKeyReused';
+  constructor() {
+    super('This Idempotency-Key was already used with a different request body', {
+      field: 'Idempotency-Key',
+      location: 'headers',
+    });
   }
 }
 

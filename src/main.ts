@@ -2,7 +2,7 @@
 // worker and HTTP API — stopped together by Ctrl-C.
 import path from 'node:path';
 import { startApi, type RunningApi } from './api/server';
-import { loadConfig, type Config } from './config';
+import { loadConfig, requireApiAuth, type Config } from './config';
 import { freeLoopbackPort } from './free-port';
 import { startCaptureServer, type RunningCaptureServer } from './email/capture-server';
 import { CapturedMailbox } from './email/mailbox';
@@ -23,6 +23,8 @@ async function startMailCapture(config: Config, logger: Logger): Promise<Running
 
 async function main(): Promise<void> {
   const loaded = loadConfig();
+  // Before the Temporal dev server starts: the API will refuse an unprotected public address.
+  requireApiAuth(loaded);
   // Worker and API share this process: the API's /metrics includes the worker's SDK metrics.
   const config: Config = {
     ...loaded,

@@ -10,6 +10,7 @@ import { FileStore } from './files/file-store';
 import { LocalBlobStore } from './files/local-blob-store';
 import { createS3Client, S3BlobStore } from './files/s3-blob-store';
 import { SqlStoredFileRepository } from './files/stored-file-repository';
+import { SqlIdempotencyKeyStore, type IdempotencyKeyStore } from './jobs/idempotency-keys';
 import { SqlSideEffectLedger, type SideEffectLedger } from './jobs/side-effects';
 import type { OutboxRepository } from './outbox/outbox-entry';
 import { SqlOutboxRepository } from './outbox/sql-outbox-repository';
@@ -30,6 +31,7 @@ export interface Services {
   fileAnalyses: FileAnalysisRepository;
   sideEffects: SideEffectLedger;
   deadLetters: DeadLetterStore;
+  idempotencyKeys: IdempotencyKeyStore;
   webhookSecret: string;
   /** Where webhooks may go; the API checks a notifyUrl against it when it accepts one. */
   webhookDestinations: WebhookDestinationPolicy;
@@ -69,6 +71,7 @@ export async function openServices(config: Config, options: ServiceOptions = {})
       maxEntries: config.deadLetterMaxEntries,
       maxAgeDays: config.deadLetterMaxAgeDays,
     }),
+    idempotencyKeys: new SqlIdempotencyKeyStore(sql),
     webhookSecret,
     webhookDestinations,
     webhooks,

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config';
+import { requireApiAuth, type Config } from '../config';
 import { Redriver } from '../dead-letters/redrive';
 import type { CapturedMailbox } from '../email/mailbox';
 import { jobInputPreparers } from '../jobs/job-inputs';
@@ -8,6 +8,7 @@ import { startJobOfType } from '../jobs/start-job';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { SignupService } from '../users/signup';
+import { createAuthenticator } from './auth';
 import { createFastifyApp } from './fastify-adapter';
 import type { RouteDefinition } from './route';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec';
@@ -52,18 +53,20 @@ export function apiRoutes({
     temporal,
     logger,
   });
+  const appOrigin = config.appUrl;
   const redriver = new Redriver(
     services.deadLetters,
     (jobType, input, idempotencyKey) => startJobOfType(temporal, jobType, input, { idempotencyKey }),
     jobInputPreparers(services),
+    { appOrigin },
   );
   return [
     ...healthRoutes(temporal, config.temporalAddress),
     ...jobRoutes(temporal, config.temporalUiUrl),
     ...fileRoutes(services.files, config.maxUploadBytes),
-    ...uploadRoutes(temporal, services),
-    ...signupRoutes(signups),
-    ...emailRoutes(temporal),
+    ...uploadRoutes(temporal, services, services.idempotencyKeys),
+    ...signupRoutes(signups, services.idempotencyKeys),
+    ...emailRoutes(temporal, { idempotencyKeys: services.idempotencyKeys, appOrigin }),
     ...deadLetterRoutes(services.deadLetters, redriver),
     ...(devMailbox ? devMailRoutes(devMailbox) : []),
     ...codecRoutes(payloadCodecOf(config), config.temporalUiUrl),
@@ -77,6 +80,7 @@ function payloadCodecOf(config: Config): AesGcmPayloadCodec | undefined {
 
 export function buildApp(dependencies: ApiDependencies): FastifyInstance {
   const { config, temporal } = dependencies;
+  const authenticate = createAuthenticator(requireApiAuth(config));
   // Monitoring (/health/jobs, /metrics, /jobs/:jobId/events) owns event streams that must end
   // before the server can close.
   const monitoring = createMonitoring({
@@ -88,6 +92,7 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
   const routes = [...apiRoutes(dependencies), ...monitoring.routes];
   const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {
     logger: dependencies.logger,
+    authenticate,
     onRequestAnswered: observeRequest,
   });
   app.addHook('preClose', async () => monitoring.close());

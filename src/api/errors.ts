@@ -6,8 +6,11 @@ import { temporalFailure } from '../temporal/errors';
 // Stable error codes: clients may switch on `code`; `error` is for people.
 export const ErrorCode = {
   validationFailed: 'VALIDATION_FAILED',
+  unauthenticated: 'UNAUTHENTICATED',
+  forbidden: 'FORBIDDEN',
   notFound: 'NOT_FOUND',
   conflict: 'CONFLICT',
+  idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   temporalUnavailable: 'TEMPORAL_UNAVAILABLE',
@@ -19,8 +22,21 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const ERROR_CODES = Object.values(ErrorCode);
 
-export const HTTP_ERROR_FOR: Record<DomainErrorKind, { status: number; code: ErrorCode }> = {
+interface HttpErrorMapping {
+  status: number;
+  code: ErrorCode;
+  headers?: Record<string, string>;
+}
+
+export const HTTP_ERROR_FOR: Record<DomainErrorKind, HttpErrorMapping> = {
   invalidInput: { status: 400, code: ErrorCode.validationFailed },
+  unauthenticated: {
+    status: 401,
+    code: ErrorCode.unauthenticated,
+    headers: { 'www-authenticate': 'Bearer realm="durable-jobs"' },
+  },
+  forbidden: { status: 403, code: ErrorCode.forbidden },
+  idempotencyKeyReused: { status: 422, code: ErrorCode.idempotencyKeyReused },
   notFound: { status: 404, code: ErrorCode.notFound },
   conflict: { status: 409, code: ErrorCode.conflict },
   tooLarge: { status: 413, code: ErrorCode.payloadTooLarge },
@@ -34,6 +50,8 @@ export class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** Headers the answer carries besides the body (`WWW-Authenticate` on a 401). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -48,6 +66,6 @@ export class HttpError extends Error {
 export function httpErrorOf(error: unknown): HttpError | undefined {
   const domainError = error instanceof DomainError ? error : temporalFailure(error);
   if (!domainError) return undefined;
-  const { status, code } = HTTP_ERROR_FOR[domainError.kind];
-  return new HttpError(status, code, domainError.message, domainError.details);
+  const { status, code, headers } = HTTP_ERROR_FOR[domainError.kind];
+  return new HttpError(status, code, domainError.message, domainError.details, headers);
 }

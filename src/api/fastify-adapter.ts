@@ -7,7 +7,9 @@ import Fastify, {
   type FastifySchema,
   type FastifyServerOptions,
 } from 'fastify';
+import type { Caller } from '../auth/caller';
 import type { Logger } from '../logger';
+import type { Authenticator } from './auth';
 import { ErrorCode, HttpError, httpErrorOf } from './errors';
 import type { RouteCors, RouteDefinition, RouteRequest, RouteResponse } from './route';
 
@@ -71,8 +73,9 @@ export function toHttpError(error: FastifyError | Error): HttpError {
   return new HttpError(500, ErrorCode.internal, 'Internal server error');
 }
 
-function toRouteRequest(request: FastifyRequest, streamBody: boolean): RouteRequest {
+function toRouteRequest(request: FastifyRequest, streamBody: boolean, caller: Caller): RouteRequest {
   return {
+    caller,
     params: request.params as RouteRequest['params'],
     query: request.query as RouteRequest['query'],
     headers: request.headers as Record<string, string | undefined>,
@@ -118,21 +121,39 @@ function mountPreflight(app: FastifyInstance, route: RouteDefinition, cors: Rout
   });
 }
 
-function mount(app: FastifyInstance, route: RouteDefinition): void {
+function sendError(reply: FastifyReply, error: HttpError): FastifyReply {
+  return reply.code(error.status).headers(error.headers).send(error.toBody());
+}
+
+// Set by the route's onRequest hook, read by its handler.
+const callers = new WeakMap<FastifyRequest, Caller>();
+
+function mount(app: FastifyInstance, route: RouteDefinition, authenticate: Authenticator): void {
   const streamBody = route.bodyKind === 'stream';
   const cors = route.cors;
   app.route({
     method: route.method,
     url: route.path,
     schema: requestSchemas(route),
-    ...(cors ? { onRequest: async (request, reply) => allowOrigin(cors, request, reply) } : {}),
-    handler: async (request, reply) => send(reply, await route.handler(toRouteRequest(request, streamBody))),
+    // Before validation, so that a caller without access learns nothing about the route's input.
+    // CORS headers first, so that a refusal reaches the browser too.
+    onRequest: async (request, reply) => {
+      if (cors) allowOrigin(cors, request, reply);
+      callers.set(request, authenticate(route.access, request.headers.authorization));
+    },
+    handler: async (request, reply) => {
+      const caller = callers.get(request);
+      if (!caller) throw new Error(`No caller was established for ${route.method} ${route.path}`);
+      return send(reply, await route.handler(toRouteRequest(request, streamBody, caller)));
+    },
   });
   if (cors) mountPreflight(app, route, cors);
 }
 
 export interface FastifyAdapterOptions {
   logger: Logger;
+  /** Who is calling, and whether they may use a route of the given access. */
+  authenticate: Authenticator;
   /** Largest JSON body accepted; stream routes enforce their own limits. */
   bodyLimitBytes?: number;
   /** Told about every answered request, with the route pattern (not the raw URL); for metrics. */
@@ -156,8 +177,7 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     routerOptions: { maxParamLength: 1000 },
     // Errors raised before a route is found answer with the same JSON error contract.
     frameworkErrors: (error, request, reply) => {
-      const httpError = toHttpError(error);
-      return (reply as FastifyReply).code(httpError.status).send(httpError.toBody());
+      return sendError(reply as FastifyReply, toHttpError(error));
     },
   });
 
@@ -184,7 +204,7 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const httpError = toHttpError(error);
     if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
-    return reply.code(httpError.status).send(httpError.toBody());
+    return sendError(reply, httpError);
   });
   app.setNotFoundHandler((request, reply) =>
     reply
@@ -192,7 +212,8 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
       .send({ error: `Route ${request.method} ${request.url} not found`, code: ErrorCode.notFound }),
   );
 
-  for (const route of routes.filter((candidate) => candidate.bodyKind !== 'stream')) mount(app, route);
+  for (const route of routes.filter((candidate) => candidate.bodyKind !== 'stream'))
+    mount(app, route, options.authenticate);
 
   const streamRoutes = routes.filter((candidate) => candidate.bodyKind === 'stream');
   if (streamRoutes.length > 0) {
@@ -200,7 +221,7 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     void app.register(async (child) => {
       child.removeAllContentTypeParsers();
       child.addContentTypeParser('*', (_request, _payload, done) => done(null));
-      for (const route of streamRoutes) mount(child, route);
+      for (const route of streamRoutes) mount(child, route, options.authenticate);
     });
   }
   return app;

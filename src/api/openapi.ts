@@ -52,6 +52,24 @@ function adapterResponses(route: RouteDefinition): Record<number, ResponseSpec> 
   return responses;
 }
 
+export const BEARER_SCHEME = 'bearerToken';
+
+/** What the adapter answers for a route that needs a token (none of them in open mode). */
+function accessResponses(route: RouteDefinition): Record<number, ResponseSpec> {
+  if (route.access === 'public') return {};
+  return {
+    401: errorResponse('No bearer token, or one this API does not know (`WWW-Authenticate: Bearer`)'),
+    403: errorResponse('The token lacks the scope this operation needs; `scope` names it'),
+  };
+}
+
+/** OpenAPI 3.1 lets a non-OAuth requirement list roles: here the scope the route needs. */
+function security(route: RouteDefinition): JsonObject[] {
+  if (route.access === 'public') return [];
+  const role = route.access === 'metrics' ? 'metrics' : route.access;
+  return [{ [BEARER_SCHEME]: [role] }];
+}
+
 function response(spec: ResponseSpec): JsonObject {
   if (!spec.schema) return { description: spec.description };
   const content = { [spec.contentType ?? 'application/json']: spec.schema, ...spec.otherContent };
@@ -64,12 +82,13 @@ function response(spec: ResponseSpec): JsonObject {
 }
 
 function operation(route: RouteDefinition): JsonObject {
-  const responses = { ...adapterResponses(route), ...route.schema.responses };
+  const responses = { ...adapterResponses(route), ...accessResponses(route), ...route.schema.responses };
   const body = requestBody(route);
   return {
     operationId: `${route.method.toLowerCase()}${openApiPath(route.path).replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase())}`,
     summary: route.summary,
     ...(route.tags ? { tags: route.tags } : {}),
+    security: security(route),
     parameters: [
       ...parameters('path', route.schema.params),
       ...parameters('query', route.schema.querystring),
@@ -94,5 +113,15 @@ export function openApiDocument(routes: RouteDefinition[], info: OpenApiInfo): J
     const path = openApiPath(route.path);
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route) };
   }
-  return { openapi: '3.1.0', info, paths };
+  const securitySchemes = {
+    [BEARER_SCHEME]: {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'A token from API_TOKENS, with the scope the operation lists (admin holds every scope); ' +
+        '/metrics takes METRICS_TOKEN or an admin token. With no tokens configured (loopback only) ' +
+        'every operation is open.',
+    },
+  };
+  return { openapi: '3.1.0', info, paths, components: { securitySchemes } };
 }

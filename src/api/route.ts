@@ -4,8 +4,15 @@
 // document (`openapi.ts`) is generated from them.
 import type { Readable } from 'node:stream';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { Caller, Scope } from '../auth/caller';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * Who may call a route: anyone (`public`), a caller holding a scope, or the metrics scraper
+ * (`METRICS_TOKEN`, or an admin token). Enforced by the adapter before the request is validated.
+ */
+export type RouteAccess = 'public' | 'metrics' | Scope;
 
 export interface ResponseSpec {
   description: string;
@@ -37,6 +44,8 @@ export interface RouteRequest<S extends RouteSchema = RouteSchema> {
   body: StaticOr<S['body'], undefined>;
   /** The raw request body, only for routes declared with `bodyKind: 'stream'`. */
   stream?: Readable;
+  /** Who is calling: the token's name and scopes, `anonymous` with every scope in open mode. */
+  caller: Caller;
 }
 
 export interface RouteResponse {
@@ -63,6 +72,8 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   path: string;
   summary: string;
   tags?: string[];
+  /** Required, so that no route is left open by forgetting it. */
+  access: RouteAccess;
   schema: S;
   /** `stream` hands the handler the unparsed body, for uploads of any content type and size. */
   bodyKind?: 'json' | 'stream';

@@ -25,6 +25,10 @@ export function errorResponse(description: string): ResponseSpec {
 
 export const temporalDown = errorResponse('Temporal is unavailable or refused the request');
 
+export const keyReused = errorResponse(
+  'This caller used the Idempotency-Key before with a different body (IDEMPOTENCY_KEY_REUSED)',
+);
+
 /** What a started job answers, whatever its type. */
 export const JobAccepted = Type.Object(
   {
@@ -48,7 +52,8 @@ export const IdempotencyHeaders = Type.Object({
     Type.String({
       minLength: 1,
       maxLength: 200,
-      description: 'A retried request with the same key gets the same job',
+      description:
+        "A retried request with the same key and body gets the same job; keys are the caller's own",
     }),
   ),
 });
@@ -107,6 +112,12 @@ export const DeadLetterBody = Type.Object(
     status: Type.Union([Type.Literal('pending'), Type.Literal('redriving'), Type.Literal('redriven')]),
     redrivenJobId: Nullable(Type.String()),
     redrivenAt: Nullable(Type.String()),
+    redrivenBy: Nullable(Type.String({ description: "The redriving token's name, or anonymous" })),
+    redriveChanges: Nullable(
+      Type.Array(Type.Object({ field: Type.String(), before: Type.Unknown(), after: Type.Unknown() }), {
+        description: 'The fields the redrive corrected, before and after',
+      }),
+    ),
   },
   { title: 'DeadLetter' },
 );

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loadConfig, type Config } from '../config';
+import { loadConfig, requireApiAuth, type Config } from '../config';
 import type { CapturedMailbox } from '../email/mailbox';
 import { createLogger, type Logger } from '../logger';
 import { OutboxRelay } from '../outbox/outbox-relay';
@@ -22,6 +22,8 @@ export async function startApi(
   logger: Logger,
   options: StartApiOptions = {},
 ): Promise<RunningApi> {
+  // Refused before anything is opened: no tokens on a non-loopback address without AUTH=none.
+  requireApiAuth(config);
   const temporal = createTemporalClient(config);
   const services = await openServices(config);
   const app = buildApp({ config, logger, temporal, services, devMailbox: options.devMailbox });

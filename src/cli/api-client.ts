@@ -59,10 +59,21 @@ function reasonOf(error: unknown): string {
   return cause?.message ?? (error as Error).message;
 }
 
+/** What to do about a 401 or 403, on top of the API's own message. */
+function accessHint(status: number): string | undefined {
+  if (status === 401) return 'set DURABLE_JOBS_TOKEN to an API token (one of API_TOKENS)';
+  if (status === 403) return "DURABLE_JOBS_TOKEN's token lacks the scope this command needs";
+  return undefined;
+}
+
 export class ApiClient {
   readonly baseUrl: string;
 
-  constructor(baseUrl: string) {
+  /** `token`: sent as `Authorization: Bearer <token>` (DURABLE_JOBS_TOKEN). */
+  constructor(
+    baseUrl: string,
+    private readonly token?: string,
+  ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
@@ -73,8 +84,11 @@ export class ApiClient {
   /** fetch with the unreachable case told apart; no timeout when `timeoutMs` is 0 (streams). */
   async raw(path: string, init: RequestInit = {}, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Response> {
     try {
+      const headers = new Headers(init.headers);
+      if (this.token) headers.set('authorization', `Bearer ${this.token}`);
       return await fetch(this.url(path), {
         ...init,
+        headers,
         signal: init.signal ?? (timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined),
       });
     } catch (error) {
@@ -99,10 +113,12 @@ export class ApiClient {
     }
     if (!response.ok) {
       const error = body as { error?: string; code?: string } | undefined;
-      const message =
+      const stated =
         typeof error === 'object' && error?.error
           ? error.error
           : `HTTP ${response.status} ${response.statusText}`;
+      const hint = accessHint(response.status);
+      const message = hint ? `${stated}; ${hint}` : stated;
       throw new ApiError(response.status, typeof error === 'object' ? error?.code : undefined, message);
     }
     return body;

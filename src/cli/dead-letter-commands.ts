@@ -37,6 +37,9 @@ interface DeadLetterBody {
   failedAt: string;
   status: string;
   redrivenJobId: string | null;
+  redrivenAt?: string | null;
+  redrivenBy?: string | null;
+  redriveChanges?: { field: string; before: unknown; after: unknown }[] | null;
 }
 
 const deadLetterPath = (id: string) => `/dead-letters/${encodeURIComponent(id)}`;
@@ -91,6 +94,20 @@ const list: CommandSpec = {
   },
 };
 
+function describeRedrive(entry: DeadLetterBody): string[] {
+  if (!entry.redrivenBy) return [];
+  const changes = entry.redriveChanges ?? [];
+  const lines = [`redriven:    by ${entry.redrivenBy} at ${entry.redrivenAt ?? '-'}`];
+  if (changes.length === 0) lines.push('corrected:   nothing (stored input)');
+  for (const [index, change] of changes.entries()) {
+    const label = index === 0 ? 'corrected:   ' : '             ';
+    lines.push(
+      `${label}${change.field}: ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)}`,
+    );
+  }
+  return lines;
+}
+
 function describeDeadLetter(entry: DeadLetterBody): string {
   const lines = [
     `id:          ${entry.id}`,
@@ -100,6 +117,7 @@ function describeDeadLetter(entry: DeadLetterBody): string {
     `failed step: ${entry.failedStep ?? '-'}`,
     `error:       ${entry.errorType ? `${entry.errorType}: ` : ''}${entry.errorMessage}`,
     `input:       ${JSON.stringify(entry.input, null, 2).replace(/\n/g, '\n             ')}`,
+    ...describeRedrive(entry),
   ];
   if (entry.attempts.length > 0) {
     const rows = entry.attempts.map((attempt) => [

@@ -76,6 +76,9 @@ export const USAGE = [
   'Options for every command:',
   ...optionLines(GLOBAL_OPTIONS),
   '',
+  'Environment: DURABLE_JOBS_API (the API), DURABLE_JOBS_TOKEN (sent as the bearer token when the API',
+  'has API_TOKENS; dead-letter commands need an admin token).',
+  '',
   'Exit codes: 0 done; 1 usage, API unreachable or an API error; 2 the job failed or was dead-lettered.',
 ].join('\n');
 
@@ -208,6 +211,7 @@ export async function runCli(
     checkInvocation(command, positionals, values);
     const api = new ApiClient(
       (values.api as string | undefined) ?? (env.DURABLE_JOBS_API || defaultApi(env)),
+      env.DURABLE_JOBS_TOKEN?.trim() || undefined,
     );
     return await command.run({ api, positionals, options: values, stdin });
   } catch (error) {

@@ -110,4 +110,24 @@ export const MIGRATIONS: Migration[] = [
     name: 'outbox dispatch claims expire',
     sql: `ALTER TABLE outbox ADD COLUMN claimed_at TEXT;`,
   },
+  {
+    version: 9,
+    name: 'idempotency keys per caller, with the request they were first used for',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (scope, operation, idempotency_key)
+      );`,
+  },
+  {
+    version: 10,
+    name: 'who redrove a dead letter, and what they corrected',
+    sql: `
+      ALTER TABLE dead_letters ADD COLUMN redriven_by TEXT;
+      ALTER TABLE dead_letters ADD COLUMN redrive_changes TEXT;`,
+  },
 ];

@@ -23,12 +23,29 @@ export interface NewDeadLetter {
 
 export type DeadLetterStatus = 'pending' | 'redriving' | 'redriven';
 
+/** One field a redrive corrected: its stored value and the one the new run got (null: removed). */
+export interface InputChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Who redrove an entry and what they changed; `redrivenAt` says when. */
+export interface RedriveRecord {
+  /** The token's name, or `anonymous` in open mode. */
+  by: string;
+  changes: InputChange[];
+}
+
 export interface DeadLetter extends NewDeadLetter {
   id: string;
   failedAt: string;
   status: DeadLetterStatus;
   redrivenJobId: string | null;
   redrivenAt: string | null;
+  redrivenBy: string | null;
+  /** The input's corrections in that redrive; empty when it ran as stored. */
+  redriveChanges: InputChange[] | null;
 }
 
 export interface RetentionPolicy {
@@ -94,7 +111,8 @@ export interface DeadLetterStore {
   claimForRedrive(id: string, now?: Date): Promise<boolean>;
   /** Claims up to `limit` pending entries at once, oldest first, for a bulk redrive. */
   claimBatchForRedrive(options: { jobType?: string; limit: number }, now?: Date): Promise<DeadLetter[]>;
-  completeRedrive(id: string, jobId: string, now?: Date): Promise<void>;
+  /** Marks the entry redriven into `jobId`, recording who did it and what they corrected. */
+  completeRedrive(id: string, jobId: string, record: RedriveRecord, now?: Date): Promise<void>;
   releaseRedrive(id: string): Promise<void>;
   /** Discards an entry; `false` when there is none or it is being redriven right now. */
   discard(id: string): Promise<boolean>;

@@ -10,6 +10,7 @@ import {
   type DeadLetterStatus,
   type DeadLetterStore,
   type NewDeadLetter,
+  type RedriveRecord,
   type RetentionPolicy,
 } from './dead-letter-store';
 
@@ -29,6 +30,8 @@ interface DeadLetterRow {
   status: DeadLetterStatus;
   redriven_job_id: string | null;
   redriven_at: string | null;
+  redriven_by: string | null;
+  redrive_changes: string | null;
 }
 
 function fromRow(row: DeadLetterRow): DeadLetter {
@@ -47,6 +50,8 @@ function fromRow(row: DeadLetterRow): DeadLetter {
     status: row.status,
     redrivenJobId: row.redriven_job_id,
     redrivenAt: row.redriven_at,
+    redrivenBy: row.redriven_by,
+    redriveChanges: row.redrive_changes === null ? null : JSON.parse(row.redrive_changes),
   };
 }
 
@@ -173,10 +178,17 @@ export class SqlDeadLetterStore implements DeadLetterStore {
     return rows.sort(oldestFirst).map(fromRow);
   }
 
-  async completeRedrive(id: string, jobId: string, now: Date = new Date()): Promise<void> {
+  async completeRedrive(
+    id: string,
+    jobId: string,
+    record: RedriveRecord,
+    now: Date = new Date(),
+  ): Promise<void> {
     await this.sql.execute(
-      `UPDATE dead_letters SET status = 'redriven', redriven_job_id = ?, redriven_at = ? WHERE id = ?`,
-      [jobId, now.toISOString(), id],
+      `UPDATE dead_letters
+         SET status = 'redriven', redriven_job_id = ?, redriven_at = ?, redriven_by = ?, redrive_changes = ?
+       WHERE id = ?`,
+      [jobId, now.toISOString(), record.by, JSON.stringify(record.changes), id],
     );
   }
 

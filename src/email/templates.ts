@@ -1,5 +1,7 @@
 // The e-mail templates, as typed code: each declares its parameters and renders subject, text and
 // HTML. Values reach the HTML part only through the escaping `html` tag.
+import { hasScope, type Caller, type Scope } from '../auth/caller';
+import { Forbidden } from '../errors';
 import { isEmailAddress } from './address';
 import type { RenderedEmail, SendEmailInput } from './contracts';
 import { html } from './html';
@@ -15,6 +17,11 @@ import {
 
 interface EmailTemplate<Specs extends ParamSpecs> {
   description: string;
+  /**
+   * The scope a caller needs to request this template through the API. Server-side sends (the
+   * signup's welcome, an upload's notification) are not requests and are not limited by it.
+   */
+  requestableWith: Scope;
   params: Specs;
   render(params: ParamsOf<Specs>): RenderedEmail;
 }
@@ -29,6 +36,7 @@ function layout(title: string, bodyHtml: string): string {
 
 const welcome = defineTemplate({
   description: 'Sent once after signup',
+  requestableWith: 'jobs:create',
   params: { name: text(true, 100) },
   render: ({ name }) => ({
     subject: `Welcome to durable-jobs, ${name}!`,
@@ -44,6 +52,8 @@ const welcome = defineTemplate({
 
 const passwordReset = defineTemplate({
   description: 'A link to choose a new password',
+  // Internal only: a reset link sent to any address on request would make the service a phishing relay.
+  requestableWith: 'admin',
   params: { name: text(true, 100), resetUrl: url(true), expiresInMinutes: integer(false, 1, 24 * 60) },
   render: ({ name, resetUrl, expiresInMinutes = 60 }) => ({
     subject: 'Reset your durable-jobs password',
@@ -63,6 +73,8 @@ const passwordReset = defineTemplate({
 
 const uploadProcessed = defineTemplate({
   description: "Sent to an upload's notifyEmail when its processing has finished",
+  // Sent by the upload job itself; nobody needs to request it with made-up facts.
+  requestableWith: 'admin',
   params: {
     fileId: text(true, 100),
     mimeType: text(true, 100),
@@ -101,6 +113,37 @@ function templateNamed(name: string): EmailTemplate<ParamSpecs> {
     );
   }
   return EMAIL_TEMPLATES[name] as unknown as EmailTemplate<ParamSpecs>;
+}
+
+/** Throws `Forbidden` unless `caller` may request the (known) template by API. */
+export function checkTemplateAccess(templateName: string, caller: Caller): void {
+  const { requestableWith } = templateNamed(templateName);
+  if (!hasScope(caller, requestableWith)) {
+    throw new Forbidden(requestableWith, `Requesting template '${templateName}'`);
+  }
+}
+
+/**
+ * Links in a requested e-mail must lead to the application (`appOrigin`, from APP_URL), so that
+ * nobody can have the service mail a link to a site of their own.
+ */
+export function checkLinkOrigins(request: SendEmailInput, appOrigin: string): void {
+  const template = templateNamed(request.template);
+  for (const [key, spec] of Object.entries(template.params)) {
+    const value = request.params[key];
+    if (spec.kind !== 'url' || typeof value !== 'string') continue;
+    if (originOf(value) !== appOrigin) {
+      throw new EmailRequestError(`params.${key}`, `'params.${key}' must be a link to ${appOrigin}`);
+    }
+  }
+}
+
+function originOf(value: string): string | undefined {
+  try {
+    return new URL(value.trim()).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Everything that makes a send request renderable; throws `EmailRequestError` naming the field. */

@@ -1,7 +1,8 @@
 import type { Static, TObject } from '@sinclair/typebox';
+import type { Caller } from '../auth/caller';
 import type { JobType, ProcessUploadInput } from '../contracts';
 import type { SendEmailInput } from '../email/contracts';
-import { validateEmailRequest } from '../email/templates';
+import { checkLinkOrigins, checkTemplateAccess, validateEmailRequest } from '../email/templates';
 import { FileNotFound, WebhookDestinationRefused } from '../errors';
 import type { FileStore } from '../files/file-store';
 import type { WebhookDestinationPolicy } from '../webhooks/destination-policy';
@@ -25,10 +26,22 @@ export async function uploadJobInput(
   return { ...request, sha256: stored.sha256, size: stored.size, contentType: stored.contentType };
 }
 
-/** A send request that its template can render; an EmailRequestError names the field to fix. */
-export function emailJobInput(request: SendEmailRequest): SendEmailInput {
+/** Who asks for a job's input, and what the application's links look like. */
+export interface RequestContext {
+  caller: Caller;
+  /** The origin of APP_URL. */
+  appOrigin: string;
+}
+
+/**
+ * A send request that its template can render, that this caller may make, and whose links lead
+ * to the application; an EmailRequestError names the field to fix.
+ */
+export function emailJobInput(request: SendEmailRequest, context: RequestContext): SendEmailInput {
   const input: SendEmailInput = { to: request.to, template: request.template, params: request.params ?? {} };
   validateEmailRequest(input);
+  checkTemplateAccess(input.template, context.caller);
+  checkLinkOrigins(input, context.appOrigin);
   return input;
 }
 
@@ -43,7 +56,8 @@ export interface JobInputServices {
  */
 export type JobInputPreparer<T extends JobType> = (
   stored: unknown,
-  corrected?: Record<string, unknown>,
+  corrected: Record<string, unknown> | undefined,
+  context: RequestContext,
 ) => Promise<JobInput<T>>;
 
 export type JobInputPreparers = { [T in JobType]: JobInputPreparer<T> };
@@ -51,10 +65,14 @@ export type JobInputPreparers = { [T in JobType]: JobInputPreparer<T> };
 /** A preparer from the job type's request schema and what turns a valid request into the input. */
 export function preparer<S extends TObject, Input>(
   schema: S,
-  prepare: (request: Static<S>) => Input | Promise<Input>,
-): (stored: unknown, corrected?: Record<string, unknown>) => Promise<Input> {
-  return async (stored, corrected = {}) =>
-    prepare(checkRequest(schema, withCorrections(requestFieldsOf(schema, stored), corrected)));
+  prepare: (request: Static<S>, context: RequestContext) => Input | Promise<Input>,
+): (
+  stored: unknown,
+  corrected: Record<string, unknown> | undefined,
+  context: RequestContext,
+) => Promise<Input> {
+  return async (stored, corrected, context) =>
+    prepare(checkRequest(schema, withCorrections(requestFieldsOf(schema, stored), corrected ?? {})), context);
 }
 
 /** Corrections laid over the stored fields; a correction of `null` removes the field. */

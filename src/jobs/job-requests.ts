@@ -4,6 +4,7 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { EMAIL_ADDRESS_PATTERN, MAX_ADDRESS_LENGTH } from '../email/address';
+import type { JobType } from '../contracts';
 import { InvalidInput } from '../errors';
 
 export const EmailAddress = Type.String({
@@ -41,6 +42,31 @@ export const SendEmailRequest = Type.Object(
   { additionalProperties: false, title: 'SendEmailRequest' },
 );
 export type SendEmailRequest = Static<typeof SendEmailRequest>;
+
+/**
+ * What a redrive may correct in a dead letter's input, per job type: fields whose fix is an
+ * operator's routine (a mistyped address, a moved webhook), never what decides what is sent or to
+ * whom on someone else's behalf. Every other field is refused by name.
+ */
+export const CORRECTABLE_FIELDS: { [T in JobType]: (storedInput: unknown) => readonly string[] } = {
+  processUpload: () => ['notifyUrl', 'notifyEmail'],
+  sendEmail: (storedInput) => {
+    const template = templateOf(storedInput);
+    return Object.hasOwn(CORRECTABLE_EMAIL_FIELDS, template) ? CORRECTABLE_EMAIL_FIELDS[template]! : [];
+  },
+};
+
+// By template: a welcome e-mail may go to a corrected address; a password reset may not (its
+// link would hand the account to whoever receives it), nor may any template's parameters change.
+const CORRECTABLE_EMAIL_FIELDS: Record<string, readonly string[]> = {
+  welcome: ['to'],
+  'upload-processed': ['to'],
+};
+
+function templateOf(storedInput: unknown): string {
+  const template = (storedInput as { template?: unknown } | null)?.template;
+  return typeof template === 'string' ? template : '';
+}
 
 function fieldOf(path: string): string {
   return path.replace(/^\//, '').replace(/\//g, '.');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { SendEmailInput } from '../email/contracts';
 import { EmailRequestError } from '../email/template-params';
@@ -53,24 +53,41 @@ export function welcomeEmailFor(request: SignupRequest): SendEmailInput {
 
 const DEFAULT_DISPATCH_TIMEOUT_MS = 3_000;
 
+/** A UUID-shaped id derived from an idempotency key, so that a repeated signup finds its user. */
+function derivedId(idempotencyKey: string, purpose: string): string {
+  const hex = createHash('sha256').update(`${purpose}\n${idempotencyKey}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+function idsFor(idempotencyKey: string | undefined): { userId: string; outboxId: string } {
+  if (idempotencyKey === undefined) return { userId: randomUUID(), outboxId: randomUUID() };
+  return { userId: derivedId(idempotencyKey, 'user'), outboxId: derivedId(idempotencyKey, 'welcome') };
+}
+
 export class SignupService {
   constructor(private readonly dependencies: SignupDependencies) {}
 
-  /** Throws `EmailRequestError` for bad input and `DuplicateUser` for a taken address. */
-  async signUp(request: SignupRequest): Promise<SignupResult> {
+  /**
+   * Throws `EmailRequestError` for bad input and `DuplicateUser` for a taken address. With an
+   * idempotency key (already checked against this request and scoped to its caller), a repeated
+   * signup answers with the user the first one created.
+   */
+  async signUp(request: SignupRequest, idempotencyKey?: string): Promise<SignupResult> {
     const { users, outbox, temporal, logger } = this.dependencies;
     const welcomeEmail = welcomeEmailFor(request);
-    const outboxId = randomUUID();
+    const { userId, outboxId } = idsFor(idempotencyKey);
     const welcomeEmailEntry: NewOutboxEntryOf<'sendEmail'> = {
       id: outboxId,
       jobType: 'sendEmail',
       jobId: outboxJobId('sendEmail', outboxId),
       input: welcomeEmail,
     };
-    const user = await users.createWithOutbox(
-      { id: randomUUID(), email: welcomeEmail.to, name: String(welcomeEmail.params.name) },
-      [welcomeEmailEntry],
-    );
+    const user =
+      (idempotencyKey !== undefined ? await users.findById(userId) : undefined) ??
+      (await users.createWithOutbox(
+        { id: userId, email: welcomeEmail.to, name: String(welcomeEmail.params.name) },
+        [welcomeEmailEntry],
+      ));
 
     const entry = await outbox.findById(outboxId);
     let welcomeEmailStarted = false;

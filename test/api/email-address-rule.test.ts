@@ -8,6 +8,7 @@ import type { FileStore } from '../../src/files/file-store';
 import { WebhookDestinationPolicy } from '../../src/webhooks/destination-policy';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { closedPort } from '../helpers/ports';
+import { TRUSTED_ANONYMOUS } from '../../src/auth/caller';
 
 const ACCEPTED = ['ann@example.com', 'jörg@example.com', 'a.b+c@mail.example.org'];
 const REFUSED = [
@@ -18,6 +19,7 @@ const REFUSED = [
   '<ann@example.com>',
 ];
 
+const CONTEXT = { caller: TRUSTED_ANONYMOUS, appOrigin: 'http://localhost:3000' };
 const noFiles = { get: async () => undefined } as unknown as FileStore;
 // No notifyUrl in these tests reaches it: nothing is resolved.
 const webhookDestinations = new WebhookDestinationPolicy([], async () => {
@@ -31,7 +33,7 @@ describe('the e-mail address rule', () => {
     expect(() => checkRequest(SendEmailRequest, { to: address, template: 'welcome' })).not.toThrow();
     const stored = { to: 'old@example.com', template: 'welcome', params: { name: 'Ann' } };
     await expect(
-      jobInputPreparers({ files: noFiles, webhookDestinations }).sendEmail(stored, { to: address }),
+      jobInputPreparers({ files: noFiles, webhookDestinations }).sendEmail(stored, { to: address }, CONTEXT),
     ).resolves.toMatchObject({
       to: address,
     });
@@ -43,7 +45,7 @@ describe('the e-mail address rule', () => {
     expect(() => checkRequest(SendEmailRequest, { to: address, template: 'welcome' })).toThrow(/'to'/);
     const stored = { to: 'old@example.com', template: 'welcome', params: { name: 'Ann' } };
     await expect(
-      jobInputPreparers({ files: noFiles, webhookDestinations }).sendEmail(stored, { to: address }),
+      jobInputPreparers({ files: noFiles, webhookDestinations }).sendEmail(stored, { to: address }, CONTEXT),
     ).rejects.toMatchObject({
       kind: 'invalidInput',
       details: { field: 'to' },
@@ -56,8 +58,10 @@ describe('the e-mail address rule', () => {
       get: async () => ({ sha256: 'x', size: 1, contentType: 'text/plain' }),
     } as unknown as FileStore;
     const preparers = jobInputPreparers({ files, webhookDestinations });
-    await expect(preparers.processUpload(stored)).rejects.toMatchObject({ details: { field: 'notifyUrl' } });
-    await expect(preparers.processUpload(stored, { notifyUrl: null })).resolves.toEqual({
+    await expect(preparers.processUpload(stored, undefined, CONTEXT)).rejects.toMatchObject({
+      details: { field: 'notifyUrl' },
+    });
+    await expect(preparers.processUpload(stored, { notifyUrl: null }, CONTEXT)).resolves.toEqual({
       fileId: 'f',
       sha256: 'x',
       size: 1,

@@ -4,7 +4,8 @@ describe('POST /emails with an Idempotency-Key', () => {
   let harness: EmailHarness;
 
   beforeAll(async () => {
-    harness = await startEmailHarness();
+    // The application whose reset links these are lives at https://example.com.
+    harness = await startEmailHarness({ config: { appUrl: 'https://example.com' } });
   });
 
   afterAll(async () => {

@@ -20,11 +20,15 @@ export interface EmailHarness {
 export interface EmailHarnessOptions extends TestSmtpServerOptions {
   /** Where the worker delivers; the harness's own SMTP server when omitted. */
   smtpUrl?: string;
+  /** Settings over the test configuration (API tokens, APP_URL, …). */
+  config?: Partial<Config>;
 }
 
 export async function startEmailHarness(options: EmailHarnessOptions = {}): Promise<EmailHarness> {
   const smtp = await TestSmtpServer.start(options);
-  const jobs = await JobsHarness.start({ config: { smtpUrl: options.smtpUrl ?? smtp.url } });
+  const jobs = await JobsHarness.start({
+    config: { ...options.config, smtpUrl: options.smtpUrl ?? smtp.url },
+  });
   const { config, services } = jobs.testApp;
   return {
     env: jobs.env,

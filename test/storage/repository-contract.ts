@@ -5,6 +5,7 @@ import { SqlDeadLetterStore } from '../../src/dead-letters/sql-dead-letter-store
 import type { ContentAnalysis } from '../../src/files/content-analysis';
 import { SqlFileAnalysisRepository } from '../../src/files/file-analysis-repository';
 import { SqlStoredFileRepository } from '../../src/files/stored-file-repository';
+import { SqlIdempotencyKeyStore } from '../../src/jobs/idempotency-keys';
 import { SqlSideEffectLedger } from '../../src/jobs/side-effects';
 import { OUTBOX_CLAIM_EXPIRY_MS, type NewOutboxEntry } from '../../src/outbox/outbox-entry';
 import { SqlOutboxRepository } from '../../src/outbox/sql-outbox-repository';
@@ -22,7 +23,15 @@ export interface StorageBackend {
   destroy(): Promise<void>;
 }
 
-const TABLES = ['dead_letters', 'file_analyses', 'outbox', 'side_effects', 'stored_files', 'users'];
+const TABLES = [
+  'dead_letters',
+  'file_analyses',
+  'idempotency_keys',
+  'outbox',
+  'side_effects',
+  'stored_files',
+  'users',
+];
 const HOURS = 60 * 60 * 1000;
 
 function outboxEntry(): NewOutboxEntry {
@@ -87,7 +96,7 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
           const schemas = await Promise.all(clients.map((client) => backend.schemaOf(client)));
           for (const schema of schemas) {
             expect(schema.tables).toEqual(expect.arrayContaining(TABLES));
-            expect(schema.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+            expect(schema.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
           }
           const again = await database.connect();
           expect(await backend.schemaOf(again)).toEqual(schemas[0]);
@@ -266,6 +275,45 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
       });
     });
 
+    describe('idempotency keys', () => {
+      const use = (scope: string, key: string, requestHash: string, operation = 'POST /emails') => ({
+        scope,
+        operation,
+        key,
+        requestHash,
+      });
+
+      it('tells first use, a repeat with the same request and reuse with another, on any host', async () => {
+        const a = new SqlIdempotencyKeyStore(hostA);
+        const b = new SqlIdempotencyKeyStore(hostB);
+        expect(await a.use(use('alice', 'k1', 'hash-1'))).toBe('first');
+        expect(await b.use(use('alice', 'k1', 'hash-1'))).toBe('repeated');
+        expect(await b.use(use('alice', 'k1', 'hash-2'))).toBe('reused');
+        expect(await a.use(use('alice', 'k1', 'hash-1'))).toBe('repeated');
+        expect(await count('idempotency_keys')).toBe(1);
+      });
+
+      it('keeps keys apart per caller and per operation', async () => {
+        const store = new SqlIdempotencyKeyStore(hostA);
+        expect(await store.use(use('alice', 'shared', 'hash-a'))).toBe('first');
+        expect(await store.use(use('bob', 'shared', 'hash-b'))).toBe('first');
+        expect(await store.use(use('alice', 'shared', 'hash-c', 'POST /upload'))).toBe('first');
+        expect(await store.use(use('bob', 'shared', 'hash-b'))).toBe('repeated');
+      });
+
+      it('lets exactly one of several hosts racing on a new key be first', async () => {
+        const stores = [hostA, hostB, hostA, hostB].map((client) => new SqlIdempotencyKeyStore(client));
+        const outcomes = await Promise.all(
+          stores.map((store, index) => store.use(use('alice', 'race', `hash-${index % 2}`))),
+        );
+        expect(outcomes.filter((outcome) => outcome === 'first')).toHaveLength(1);
+        const winner = outcomes.indexOf('first') % 2;
+        outcomes.forEach((outcome, index) => {
+          if (outcome !== 'first') expect(outcome).toBe(index % 2 === winner ? 'repeated' : 'reused');
+        });
+      });
+    });
+
     describe('dead letters', () => {
       const retention = { maxEntries: 100, maxAgeDays: 180 };
       const storeOn = (client: SqlClient, policy = retention) => new SqlDeadLetterStore(client, policy);
@@ -345,6 +393,23 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
         expect(await storeOn(hostA).claimBatchForRedrive({ limit: 10 }, now)).toEqual([]);
       });
 
+      it('records who redrove an entry, when, and the corrections, as every host reads them', async () => {
+        const store = storeOn(hostA);
+        const entry = await store.record(deadLetter('audited'));
+        expect(await store.get(entry.id)).toMatchObject({ redrivenBy: null, redriveChanges: null });
+        const at = new Date('2026-01-02T03:04:05.000Z');
+        expect(await store.claimForRedrive(entry.id, at)).toBe(true);
+        const changes = [{ field: 'to', before: 'x@example.com', after: 'y@example.com' }];
+        await store.completeRedrive(entry.id, 'sendEmail-fixed', { by: 'ops-token', changes }, at);
+        expect(await storeOn(hostB).get(entry.id)).toMatchObject({
+          status: 'redriven',
+          redrivenJobId: 'sendEmail-fixed',
+          redrivenAt: at.toISOString(),
+          redrivenBy: 'ops-token',
+          redriveChanges: changes,
+        });
+      });
+
       it('takes over a claim whose redrive never finished once it expires, but never a finished one', async () => {
         const store = storeOn(hostA);
         const stale = await store.record(deadLetter('stale'));
@@ -352,7 +417,7 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
         const claimedAt = new Date();
         expect(await store.claimForRedrive(stale.id, claimedAt)).toBe(true);
         expect(await store.claimForRedrive(finished.id, claimedAt)).toBe(true);
-        await store.completeRedrive(finished.id, 'sendEmail-new');
+        await store.completeRedrive(finished.id, 'sendEmail-new', { by: 'ops', changes: [] });
         expect(await store.claimForRedrive(stale.id, new Date(claimedAt.getTime() + 1000))).toBe(false);
 
         const later = new Date(claimedAt.getTime() + CLAIM_EXPIRY_MS + 1000);
@@ -361,6 +426,8 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
         expect(await store.get(finished.id)).toMatchObject({
           status: 'redriven',
           redrivenJobId: 'sendEmail-new',
+          redrivenBy: 'ops',
+          redriveChanges: [],
         });
 
         await store.releaseRedrive(stale.id);

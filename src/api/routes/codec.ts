@@ -31,6 +31,7 @@ function codecRoute(codec: PayloadCodec, direction: CodecDirection, cors: RouteC
         ? 'Decrypt Temporal payloads (remote codec protocol, for the Web UI and CLI)'
         : 'Encrypt Temporal payloads (remote codec protocol, for the Web UI and CLI)',
     tags: ['codec'],
+    access: 'admin',
     cors,
     schema: {
       body: CodecBody,

@@ -31,7 +31,9 @@ const RedriveOneBody = Type.Union([
       input: Type.Optional(
         Type.Record(Type.String(), Type.Unknown(), {
           description:
-            "Corrections laid over the stored input (null removes a field), checked like a new request's body",
+            "Corrections laid over the stored input (null removes a field), checked like a new request's " +
+            'body; only the fields the job type declares correctable (uploads: notifyUrl, notifyEmail; ' +
+            'e-mail: `to` of the welcome and upload-processed templates)',
         }),
       ),
     },
@@ -78,6 +80,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'GET',
       path: '/dead-letters',
+      access: 'admin',
       summary: 'Dead letters, newest first, a page at a time',
       tags: ['dead letters'],
       schema: {
@@ -106,6 +109,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'GET',
       path: '/dead-letters/:id',
+      access: 'admin',
       summary: 'One dead letter, with the failed attempts',
       tags: ['dead letters'],
       schema: {
@@ -124,6 +128,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'POST',
       path: '/dead-letters/redrive',
+      access: 'admin',
       summary: 'Redrive pending dead letters, up to `limit`',
       tags: ['dead letters'],
       schema: {
@@ -133,14 +138,16 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
           400: errorResponse('The body is invalid'),
         },
       },
-      handler: async ({ body }) => {
-        const result = await redriver.redriveMany({ jobType: body?.jobType, limit: body?.limit ?? 20 });
+      handler: async ({ body, caller }) => {
+        const filter = { jobType: body?.jobType, limit: body?.limit ?? 20 };
+        const result = await redriver.redriveMany(filter, caller);
         return { status: 202, body: result };
       },
     }),
     defineRoute({
       method: 'POST',
       path: '/dead-letters/:id/redrive',
+      access: 'admin',
       summary: 'Start a new run of a dead letter, optionally with a corrected input',
       tags: ['dead letters'],
       schema: {
@@ -148,14 +155,14 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
         body: Type.Optional(RedriveOneBody),
         responses: {
           202: { description: 'The new job is started', schema: Redriven },
-          400: errorResponse('The corrected input is invalid'),
+          400: errorResponse('The corrected input is invalid, or corrects a field that may not be changed'),
           404: errorResponse('No dead letter with this id, or its file is gone'),
           409: errorResponse('Already redriven, or being redriven'),
           503: temporalDown,
         },
       },
-      handler: async ({ params, body }) => {
-        const outcome = await redriver.redriveOne(params.id, body?.input);
+      handler: async ({ params, body, caller }) => {
+        const outcome = await redriver.redriveOne(params.id, caller, body?.input);
         return {
           status: 202,
           body: {
@@ -169,6 +176,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
     defineRoute({
       method: 'DELETE',
       path: '/dead-letters/:id',
+      access: 'admin',
       summary: 'Discard a dead letter',
       tags: ['dead letters'],
       schema: {

@@ -22,6 +22,7 @@ export function devMailRoutes(mailbox: CapturedMailbox): RouteDefinition[] {
     defineRoute({
       method: 'GET',
       path: '/dev/mail',
+      access: 'admin',
       summary: 'Development only: messages the capturing SMTP server received',
       tags: ['development'],
       schema: {
@@ -34,6 +35,7 @@ export function devMailRoutes(mailbox: CapturedMailbox): RouteDefinition[] {
     defineRoute({
       method: 'GET',
       path: '/dev/mail/:id',
+      access: 'admin',
       summary: 'Development only: one captured message, parsed or raw',
       tags: ['development'],
       schema: {

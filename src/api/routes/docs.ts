@@ -37,6 +37,7 @@ export function docsRoutes(routes: RouteDefinition[], info: OpenApiInfo): RouteD
     defineRoute({
       method: 'GET',
       path: '/openapi.json',
+      access: 'public',
       summary: 'This document (OpenAPI 3.1)',
       tags: ['documentation'],
       schema: {
@@ -52,6 +53,7 @@ export function docsRoutes(routes: RouteDefinition[], info: OpenApiInfo): RouteD
     defineRoute({
       method: 'GET',
       path: '/docs',
+      access: 'public',
       summary: 'A page listing every operation',
       tags: ['documentation'],
       schema: {

@@ -1,17 +1,32 @@
 import type { Client } from '@temporalio/client';
+import type { IdempotencyKeyStore } from '../../jobs/idempotency-keys';
 import { emailJobInput } from '../../jobs/job-inputs';
 import { SendEmailRequest } from '../../jobs/job-requests';
 import { startJob } from '../../jobs/start-job';
 import { sendEmail } from '../../workflows';
-import { idempotencyKeyOf } from '../idempotency';
+import { checkedIdempotencyKey } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
-import { errorResponse, IdempotencyHeaders, JobAccepted, jobAccepted, temporalDown } from '../schemas';
+import {
+  errorResponse,
+  IdempotencyHeaders,
+  JobAccepted,
+  jobAccepted,
+  keyReused,
+  temporalDown,
+} from '../schemas';
 
-export function emailRoutes(temporal: Client): RouteDefinition[] {
+export interface EmailRouteOptions {
+  idempotencyKeys: IdempotencyKeyStore;
+  /** The origin of APP_URL: links in requested e-mail must lead there. */
+  appOrigin: string;
+}
+
+export function emailRoutes(temporal: Client, options: EmailRouteOptions): RouteDefinition[] {
   return [
     defineRoute({
       method: 'POST',
       path: '/emails',
+      access: 'jobs:create',
       summary: 'Send an e-mail from a template',
       tags: ['jobs'],
       schema: {
@@ -19,15 +34,23 @@ export function emailRoutes(temporal: Client): RouteDefinition[] {
         headers: IdempotencyHeaders,
         responses: {
           202: { description: 'The job is started', schema: JobAccepted },
-          400: errorResponse('The body, a template parameter or Idempotency-Key is invalid'),
+          400: errorResponse(
+            'The body, a template parameter (a link not on APP_URL) or Idempotency-Key is invalid',
+          ),
+          403: errorResponse('The token lacks the scope this route, or this template, needs'),
+          422: keyReused,
           503: temporalDown,
         },
       },
       handler: async (request) => {
-        const idempotencyKey = idempotencyKeyOf(request.headers);
-        const { jobId } = await startJob(temporal, sendEmail, emailJobInput(request.body), {
-          idempotencyKey,
+        const input = emailJobInput(request.body, { caller: request.caller, appOrigin: options.appOrigin });
+        const idempotencyKey = await checkedIdempotencyKey(options.idempotencyKeys, {
+          caller: request.caller,
+          operation: 'POST /emails',
+          headers: request.headers,
+          body: request.body,
         });
+        const { jobId } = await startJob(temporal, sendEmail, input, { idempotencyKey });
         return jobAccepted(jobId);
       },
     }),

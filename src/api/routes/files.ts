@@ -14,6 +14,7 @@ export function fileRoutes(files: FileStore, maxUploadBytes: number): RouteDefin
     defineRoute({
       method: 'POST',
       path: '/files',
+      access: 'jobs:create',
       summary: 'Upload a file: a raw body of any type, or multipart field `file`',
       tags: ['files'],
       bodyKind: 'stream',
@@ -43,6 +44,7 @@ export function fileRoutes(files: FileStore, maxUploadBytes: number): RouteDefin
     defineRoute({
       method: 'GET',
       path: '/files/:fileId',
+      access: 'jobs:read',
       summary: 'What was stored for a file',
       tags: ['files'],
       schema: {

@@ -10,6 +10,7 @@ export function healthRoutes(temporal: Client, temporalAddress: string): RouteDe
     defineRoute({
       method: 'GET',
       path: '/healthz',
+      access: 'public',
       summary: 'Liveness: the process answers',
       tags: ['health'],
       schema: {
@@ -20,6 +21,7 @@ export function healthRoutes(temporal: Client, temporalAddress: string): RouteDe
     defineRoute({
       method: 'GET',
       path: '/readyz',
+      access: 'public',
       summary: 'Readiness: Temporal answers',
       tags: ['health'],
       schema: {

@@ -9,6 +9,7 @@ export function jobRoutes(temporal: Client, webUiBaseUrl: string): RouteDefiniti
     defineRoute({
       method: 'GET',
       path,
+      access: 'jobs:read',
       summary,
       tags: ['jobs'],
       schema: {

@@ -26,6 +26,7 @@ export function metricsRoutes(options: MetricsRouteOptions): RouteDefinition[] {
     defineRoute({
       method: 'GET',
       path: '/metrics',
+      access: 'metrics',
       summary: 'Prometheus metrics of the API (and of the worker, when configured)',
       tags: ['monitoring'],
       schema: {

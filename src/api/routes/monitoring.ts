@@ -64,6 +64,7 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
     defineRoute({
       method: 'GET',
       path: '/health/jobs',
+      access: 'jobs:read',
       summary: 'Job counts per type and state, and the task queue',
       tags: ['monitoring'],
       schema: {
@@ -81,6 +82,7 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
     defineRoute({
       method: 'GET',
       path: '/jobs/:jobId/events',
+      access: 'jobs:read',
       summary: "A job's status changes as Server-Sent Events",
       tags: ['jobs'],
       schema: {

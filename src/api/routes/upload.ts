@@ -1,17 +1,30 @@
 import type { Client } from '@temporalio/client';
+import type { IdempotencyKeyStore } from '../../jobs/idempotency-keys';
 import { uploadJobInput, type JobInputServices } from '../../jobs/job-inputs';
 import { UploadRequest } from '../../jobs/job-requests';
 import { startJob } from '../../jobs/start-job';
 import { processUpload } from '../../workflows';
-import { idempotencyKeyOf } from '../idempotency';
+import { checkedIdempotencyKey } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
-import { errorResponse, IdempotencyHeaders, JobAccepted, jobAccepted, temporalDown } from '../schemas';
+import {
+  errorResponse,
+  IdempotencyHeaders,
+  JobAccepted,
+  jobAccepted,
+  keyReused,
+  temporalDown,
+} from '../schemas';
 
-export function uploadRoutes(temporal: Client, services: JobInputServices): RouteDefinition[] {
+export function uploadRoutes(
+  temporal: Client,
+  services: JobInputServices,
+  idempotencyKeys: IdempotencyKeyStore,
+): RouteDefinition[] {
   return [
     defineRoute({
       method: 'POST',
       path: '/upload',
+      access: 'jobs:create',
       summary: 'Start analysing an uploaded file',
       tags: ['jobs'],
       schema: {
@@ -21,12 +34,18 @@ export function uploadRoutes(temporal: Client, services: JobInputServices): Rout
           202: { description: 'The job is started', schema: JobAccepted },
           400: errorResponse('The body or Idempotency-Key is invalid, or notifyUrl is a refused destination'),
           404: errorResponse('No file with this fileId'),
+          422: keyReused,
           503: temporalDown,
         },
       },
       handler: async (request) => {
-        const idempotencyKey = idempotencyKeyOf(request.headers);
         const input = await uploadJobInput(services, request.body);
+        const idempotencyKey = await checkedIdempotencyKey(idempotencyKeys, {
+          caller: request.caller,
+          operation: 'POST /upload',
+          headers: request.headers,
+          body: request.body,
+        });
         const job = await startJob(temporal, processUpload, input, { idempotencyKey });
         return jobAccepted(job.jobId);
       },
