@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import { SEARCH_ATTRIBUTES } from '../contracts';
 import type { Logger } from '../logger';
+import { ensurePrivateDirectory, ensurePrivateFile } from '../private-files';
 import { temporalBinaryPath } from './binaries';
 import { SEARCH_ATTRIBUTE_TYPE_NAMES } from './search-attributes';
 
@@ -12,6 +12,10 @@ export function searchAttributeArgs(): string[] {
     '--search-attribute',
     `${key.name}=${SEARCH_ATTRIBUTE_TYPE_NAMES[key.type]}`,
   ]);
+}
+
+function devServerDatabase(config: Config): string {
+  return path.join(config.dataDir, 'temporal.sqlite');
 }
 
 export function devServerArgs(config: Config): string[] {
@@ -25,7 +29,7 @@ export function devServerArgs(config: Config): string[] {
     '--ui-port',
     String(config.temporalUiPort),
     '--db-filename',
-    path.join(config.dataDir, 'temporal.sqlite'),
+    devServerDatabase(config),
     '--namespace',
     config.temporalNamespace,
     // Warnings from the embedded server are mostly its own shutdown chatter.
@@ -45,7 +49,9 @@ const STOP_GRACE_MS = 10_000;
 
 /** Starts `temporal server start-dev` with persistence under DATA_DIR and the Web UI enabled. */
 export function startDevServer(config: Config, logger: Logger): RunningDevServer {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  ensurePrivateDirectory(config.dataDir);
+  // Created here so that the server's SQLite files (it copies the mode) are private too.
+  ensurePrivateFile(devServerDatabase(config));
   const executable = temporalBinaryPath('cli');
   const args = devServerArgs(config);
   logger.info(
