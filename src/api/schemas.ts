@@ -107,6 +107,7 @@ export const DeadLetterBody = Type.Object(
     status: Type.Union([Type.Literal('pending'), Type.Literal('redriving'), Type.Literal('redriven')]),
     redrivenJobId: Nullable(Type.String()),
     redrivenAt: Nullable(Type.String()),
+    redactedAt: Nullable(Type.String()),
   },
   { title: 'DeadLetter' },
 );

@@ -4,6 +4,7 @@ import type { JobInputPreparers } from '../jobs/job-inputs';
 import { isJobType, type JobInput } from '../jobs/job-workflows';
 import type { StartedJob } from '../jobs/start-job';
 import type { DeadLetter, DeadLetterStore } from './dead-letter-store';
+import { checkRedactedFieldsSupplied } from './redaction';
 
 export type JobStarter = <T extends JobType>(
   jobType: T,
@@ -32,6 +33,7 @@ export class Redriver {
   async redriveOne(id: string, correctedInput?: Record<string, unknown>): Promise<RedriveOutcome> {
     const entry = await this.store.get(id);
     if (!entry) throw new DeadLetterNotFound(id);
+    checkRedactedFieldsSupplied(entry, correctedInput);
     if (!(await this.store.claimForRedrive(id))) {
       if (entry.status === 'redriven') throw new AlreadyRedriven(id, entry.redrivenJobId);
       throw new RedriveInProgress(id, { status: entry.status, redrivenJobId: entry.redrivenJobId });
