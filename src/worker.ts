@@ -15,6 +15,7 @@ import {
   temporalConnectionOptions,
 } from './temporal/client';
 import { installWorkerRuntime } from './temporal/runtime';
+import { ensureRetentionSchedule } from './temporal/retention-schedule';
 import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
 import { openServices } from './services';
 import type { Client } from '@temporalio/client';
@@ -130,6 +131,7 @@ export async function runWorkerUntilStopped(
       connection = await NativeConnection.connect(temporalConnectionOptions(config));
       if (!namespaceReady) {
         await prepareNamespace(client.connection, config.temporalNamespace, logger);
+        await ensureRetentionSchedule(client, config.retentionSweepIntervalMs, logger);
         namespaceReady = true;
       }
       const worker = await createJobsWorker({

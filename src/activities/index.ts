@@ -3,6 +3,7 @@ import { createSmtpTransport } from '../email/transport';
 import type { Logger } from '../logger';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
+import { createRetentionActivities } from './retention';
 import { createUploadActivities, type UploadActivityDependencies } from './upload';
 
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
@@ -21,6 +22,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       logger: dependencies.logger,
     }),
     ...createDeadLetterActivities(dependencies),
+    ...createRetentionActivities({ ...dependencies, storedFiles: dependencies.files.metadata }),
   };
 }
 

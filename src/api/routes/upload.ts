@@ -29,6 +29,8 @@ export function uploadRoutes(temporal: Client, files: FileStore): RouteDefinitio
         const idempotencyKey = idempotencyKeyOf(request.headers);
         const input = await uploadJobInput(files, request.body);
         const job = await startJob(temporal, processUpload, input, { idempotencyKey });
+        // Retention keeps the file while its job may still need it.
+        await files.linkJob(input.fileId, job.jobId);
         return jobAccepted(job.jobId);
       },
     }),
