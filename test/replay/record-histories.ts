@@ -1,6 +1,9 @@
-// Records workflow histories for the replay tests: `npm run record-histories`.
+// Records workflow histories for the replay tests: `npm run record-histories`, or
+// `npm run record-histories -- <name>...` for only the named ones.
 // Re-record only on purpose: a replay failure after a workflow change means the change would break
 // runs already in flight (version it with `patched()` instead).
+import { TASK_QUEUE } from '../../src/contracts';
+import { sweepRetention } from '../../src/workflows/sweep-retention';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
 import { TestSmtpServer } from '../helpers/smtp-test-server';
@@ -11,7 +14,10 @@ interface Recorders {
   receiver: WebhookReceiver;
 }
 
+const only = process.argv.slice(2);
+
 async function record(name: string, { harness }: Recorders, start: () => Promise<string>): Promise<void> {
+  if (only.length > 0 && !only.includes(name)) return;
   const jobId = await start();
   await harness.waitForJob(jobId);
   saveHistory(name, await harness.env.client.workflow.getHandle(jobId).fetchHistory());
@@ -29,6 +35,17 @@ async function sendWelcome({ harness }: Recorders, to: string): Promise<string> 
     payload: { to, template: 'welcome', params: { name: 'Replay <Test>' } },
   });
   return response.json().jobId;
+}
+
+/** An orphan upload two days old: the sweep deletes it, and runs every other step with nothing to do. */
+async function sweepAfterTwoDays({ harness }: Recorders): Promise<string> {
+  await harness.uploadFile('an upload no job used', 'text/plain');
+  await harness.env.sleep('2 days');
+  const handle = await harness.env.client.workflow.start(sweepRetention, {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'retention-recorded',
+  });
+  return handle.workflowId;
 }
 
 async function main(): Promise<void> {
@@ -53,6 +70,7 @@ async function main(): Promise<void> {
     );
     await record('send-email-dead-lettered', recorders, () => sendWelcome(recorders, 'gone@example.com'));
     await record('send-email', recorders, () => sendWelcome(recorders, 'replay@example.com'));
+    await record('sweep-retention', recorders, () => sweepAfterTwoDays(recorders));
   } finally {
     await recorders.receiver.stop();
     await recorders.harness.stop();

@@ -9,6 +9,7 @@ const RECORDED = [
   ['process-upload-dead-lettered', 'webhook rejected, compensation, dead letter', 'failed'],
   ['send-email', 'SMTP 421 once, then delivered', 'completed'],
   ['send-email-dead-lettered', 'SMTP 550, dead letter', 'failed'],
+  ['sweep-retention', 'an orphan file deleted, nothing else due', 'completed'],
 ] as const;
 
 describe('recorded histories replay against the current workflow code', () => {
