@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
 import { SEARCH_ATTRIBUTES } from '../contracts';
 import type { Logger } from '../logger';
-import { ensurePrivateDirectory, ensurePrivateFile } from '../private-files';
+import { ensurePrivateDirectory, tightenExisting } from '../private-files';
 import { temporalBinaryPath } from './binaries';
 import { SEARCH_ATTRIBUTE_TYPE_NAMES } from './search-attributes';
 
@@ -16,6 +17,29 @@ export function searchAttributeArgs(): string[] {
 
 function devServerDatabase(config: Config): string {
   return path.join(config.dataDir, 'temporal.sqlite');
+}
+
+function devServerFiles(config: Config): string[] {
+  const database = devServerDatabase(config);
+  return [database, `${database}-wal`, `${database}-shm`, `${database}-journal`];
+}
+
+const TIGHTEN_POLL_MS = 500;
+
+/**
+ * The server creates its database with its own (umask) mode and needs to create it itself, so it
+ * is made private as soon as it appears; SQLite keeps the mode from then on, and on every start.
+ */
+function tightenWhenCreated(config: Config): () => void {
+  const files = devServerFiles(config);
+  tightenExisting(files);
+  const timer = setInterval(() => {
+    if (!fs.existsSync(files[0]!)) return;
+    tightenExisting(files);
+    clearInterval(timer);
+  }, TIGHTEN_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 export function devServerArgs(config: Config): string[] {
@@ -50,8 +74,7 @@ const STOP_GRACE_MS = 10_000;
 /** Starts `temporal server start-dev` with persistence under DATA_DIR and the Web UI enabled. */
 export function startDevServer(config: Config, logger: Logger): RunningDevServer {
   ensurePrivateDirectory(config.dataDir);
-  // Created here so that the server's SQLite files (it copies the mode) are private too.
-  ensurePrivateFile(devServerDatabase(config));
+  const stopTightening = tightenWhenCreated(config);
   const executable = temporalBinaryPath('cli');
   const args = devServerArgs(config);
   logger.info(
@@ -61,6 +84,7 @@ export function startDevServer(config: Config, logger: Logger): RunningDevServer
   const child = spawn(executable, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => {
+      stopTightening();
       logger.info({ code, signal }, 'Temporal dev server exited');
       resolve(code);
     });

@@ -2,13 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteClient } from '../../src/db/sqlite-client';
 import { LocalBlobStore } from '../../src/files/local-blob-store';
+import { freeLoopbackPort } from '../../src/free-port';
+import { silentLogger } from '../../src/logger';
+import { startDevServer } from '../../src/temporal/dev-server';
 import { resolveWebhookSecret } from '../../src/webhooks/secret';
+import { testConfig } from '../helpers/config';
 
 const modeOf = (file: string) => fs.statSync(file).mode & 0o777;
 
-describe.each([0o000, 0o022, 0o077])('data files under umask %o', (umask) => {
+describe.each(['000', '022', '077'])('data files under umask %s', (octal) => {
+  const umask = parseInt(octal, 8);
   let root: string;
   let previousUmask: number;
 
@@ -63,5 +69,31 @@ describe.each([0o000, 0o022, 0o077])('data files under umask %o', (umask) => {
     resolveWebhookSecret(undefined, dataDir);
     expect(modeOf(dataDir)).toBe(0o700);
     expect(modeOf(path.join(dataDir, 'webhook-secret'))).toBe(0o600);
+  });
+});
+
+describe("the Temporal dev server's database under DATA_DIR", () => {
+  it('is made private as soon as the server creates it, under a permissive umask', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-modes-'));
+    const previousUmask = process.umask(0o022);
+    const config = testConfig({
+      dataDir,
+      temporalPort: await freeLoopbackPort(),
+      temporalUiPort: await freeLoopbackPort(),
+    });
+    const server = startDevServer(config, silentLogger);
+    try {
+      const database = path.join(dataDir, 'temporal.sqlite');
+      const deadline = Date.now() + 30_000;
+      while (!(fs.existsSync(database) && modeOf(database) === 0o600) && Date.now() < deadline) {
+        await sleep(100);
+      }
+      expect(modeOf(dataDir)).toBe(0o700);
+      expect(modeOf(database)).toBe(0o600);
+    } finally {
+      process.umask(previousUmask);
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
