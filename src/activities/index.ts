@@ -1,9 +1,9 @@
 import type { Config } from '../config';
 import { createSmtpTransport } from '../email/transport';
 import type { Logger } from '../logger';
+import { createRetentionActivities } from './retention';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
-import { createRetentionActivities } from './retention';
 import { createUploadActivities, type UploadActivityDependencies } from './upload';
 
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
@@ -15,6 +15,7 @@ export interface ActivityDependencies extends UploadActivityDependencies, DeadLe
 export function createActivities(dependencies: ActivityDependencies) {
   const { config } = dependencies;
   return {
+    ...createRetentionActivities({ ...dependencies, storedFiles: dependencies.files.metadata }),
     ...createUploadActivities(dependencies),
     ...createEmailActivities({
       mailFrom: config.mailFrom,
@@ -22,7 +23,6 @@ export function createActivities(dependencies: ActivityDependencies) {
       logger: dependencies.logger,
     }),
     ...createDeadLetterActivities(dependencies),
-    ...createRetentionActivities({ ...dependencies, storedFiles: dependencies.files.metadata }),
   };
 }
 

@@ -8,8 +8,9 @@ export const REDACTED = '[redacted]';
 /**
  * The input fields of each job type that say who someone is or let someone act as them:
  * addresses, names and URLs (which may carry tokens) in e-mail parameters, notification targets.
+ * A job type not declared here has its whole input redacted.
  */
-export const PERSONAL_FIELDS: Record<JobType, readonly string[]> = {
+export const PERSONAL_FIELDS: Partial<Record<JobType, readonly string[]>> = {
   sendEmail: ['to', 'params'],
   processUpload: ['notifyUrl', 'notifyEmail'],
 };
