@@ -61,6 +61,21 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
   });
 }
 
+/**
+ * Jobs run without the schedule, so a connection that may not create it does not stop the worker;
+ * it says loudly that nothing is being deleted. Unreachability already failed the namespace step.
+ */
+async function ensureRetentionScheduleOrSay(client: Client, config: Config, logger: Logger): Promise<void> {
+  try {
+    await ensureRetentionSchedule(client, config.retentionSweepIntervalMs, logger);
+  } catch (error) {
+    logger.error(
+      { err: error },
+      'retention schedule could not be ensured: uploaded files are not deleted and dead letters not redacted until a worker starts that can',
+    );
+  }
+}
+
 const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
 
 /** Waits `ms`, or less when `signal` aborts first. */
@@ -131,7 +146,7 @@ export async function runWorkerUntilStopped(
       connection = await NativeConnection.connect(temporalConnectionOptions(config));
       if (!namespaceReady) {
         await prepareNamespace(client.connection, config.temporalNamespace, logger);
-        await ensureRetentionSchedule(client, config.retentionSweepIntervalMs, logger);
+        await ensureRetentionScheduleOrSay(client, config, logger);
         namespaceReady = true;
       }
       const worker = await createJobsWorker({

@@ -124,6 +124,8 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE INDEX file_jobs_by_job ON file_jobs (job_id);
       CREATE INDEX file_jobs_unfinished ON file_jobs (checked_at) WHERE finished_at IS NULL;
+      -- Files analysed before this version: their jobs are known from the analyses.
+      INSERT INTO file_jobs (file_id, job_id, linked_at) SELECT file_id, job_id, updated_at FROM file_analyses;
       ALTER TABLE stored_files ADD COLUMN deleting_at TEXT;
       CREATE INDEX stored_files_by_age ON stored_files (created_at);
       ALTER TABLE dead_letters ADD COLUMN redacted_at TEXT;

@@ -148,7 +148,7 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
         body: Type.Optional(RedriveOneBody),
         responses: {
           202: { description: 'The new job is started', schema: Redriven },
-          400: errorResponse('The corrected input is invalid'),
+          400: errorResponse('The corrected input is invalid, or lacks a field redaction removed'),
           404: errorResponse('No dead letter with this id, or its file is gone'),
           409: errorResponse('Already redriven, or being redriven'),
           503: temporalDown,
