@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { RetentionActivities, RetentionBatchOutcome } from '../activities/retention';
 import { ACTIVITY_OPTIONS } from '../contracts';
 
@@ -17,15 +17,20 @@ export interface SweepRetentionResult {
   deadLettersRedacted: number;
 }
 
-async function inBatches(
-  step: (batch: { now: string; limit: number }) => Promise<RetentionBatchOutcome>,
-  now: string,
-): Promise<number> {
+type Step = (batch: { now: string; limit: number }) => Promise<RetentionBatchOutcome>;
+
+/** Runs `step` batch after batch; a step that fails for good is noted and the sweep goes on. */
+async function inBatches(name: string, step: Step, now: string, failed: string[]): Promise<number> {
   let done = 0;
-  for (let batch = 0; batch < RETENTION_MAX_BATCHES; batch += 1) {
-    const outcome = await step({ now, limit: RETENTION_BATCH_SIZE });
-    done += outcome.done;
-    if (outcome.seen < RETENTION_BATCH_SIZE) break;
+  try {
+    for (let batch = 0; batch < RETENTION_MAX_BATCHES; batch += 1) {
+      const outcome = await step({ now, limit: RETENTION_BATCH_SIZE });
+      done += outcome.done;
+      if (outcome.seen < RETENTION_BATCH_SIZE) break;
+    }
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    failed.push(name);
   }
   return done;
 }
@@ -37,10 +42,21 @@ async function inBatches(
  */
 export async function sweepRetention(): Promise<SweepRetentionResult> {
   const now = new Date().toISOString();
+  // A failing step (the object store down, say) must not keep the others from running.
+  const failed: string[] = [];
   // Settled first, so that files whose jobs just ended count as such in this run.
-  const jobsSettled = await inBatches(settleFileJobs, now);
-  const expiredFilesDeleted = await inBatches(deleteExpiredFiles, now);
-  const orphanFilesDeleted = await inBatches(deleteOrphanFiles, now);
-  const deadLettersRedacted = await inBatches(redactDeadLetters, now);
-  return { jobsSettled, expiredFilesDeleted, orphanFilesDeleted, deadLettersRedacted };
+  const jobsSettled = await inBatches('settleFileJobs', settleFileJobs, now, failed);
+  const expiredFilesDeleted = await inBatches('deleteExpiredFiles', deleteExpiredFiles, now, failed);
+  const orphanFilesDeleted = await inBatches('deleteOrphanFiles', deleteOrphanFiles, now, failed);
+  const deadLettersRedacted = await inBatches('redactDeadLetters', redactDeadLetters, now, failed);
+  const result = { jobsSettled, expiredFilesDeleted, orphanFilesDeleted, deadLettersRedacted };
+  if (failed.length > 0) {
+    // Failed visibly, with what the other steps did; the next scheduled run tries again.
+    throw ApplicationFailure.nonRetryable(
+      `Retention steps failed: ${failed.join(', ')}`,
+      'RetentionIncomplete',
+      result,
+    );
+  }
+  return result;
 }
