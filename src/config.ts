@@ -5,6 +5,7 @@ import type { TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import { isLoopbackHost } from './net/loopback';
 import { KEY_BYTES, type EncryptionKey } from './temporal/payload-codec';
+import { parseDuration } from './duration';
 import { hasUrlProtocol, isHttpUrl } from './urls';
 import { isScope, SCOPES } from './auth/caller';
 import { sha256Hex, type ApiToken, type AuthSettings } from './auth/tokens';
@@ -34,6 +35,10 @@ export const CONFIG_VARIABLES = [
   'WEBHOOK_ALLOWED_HOSTS',
   'DEAD_LETTER_MAX_ENTRIES',
   'DEAD_LETTER_MAX_AGE_DAYS',
+  'DEAD_LETTER_REDACT_AFTER',
+  'FILE_RETENTION',
+  'FILE_ORPHAN_RETENTION',
+  'RETENTION_SWEEP_INTERVAL',
   'SMTP_URL',
   'DEV_SMTP_PORT',
   'MAIL_FROM',
@@ -105,6 +110,14 @@ export interface Config {
   webhookAllowedHosts: string[];
   deadLetterMaxEntries: number;
   deadLetterMaxAgeDays: number;
+  /** How long after its failure a dead letter keeps its input's personal fields, in ms. */
+  deadLetterRedactAfterMs: number;
+  /** How long an uploaded file outlives the last job that used it, in ms. */
+  fileRetentionMs: number;
+  /** How long an uploaded file that no job used is kept, in ms. */
+  fileOrphanRetentionMs: number;
+  /** How often the retention sweep runs, in ms. */
+  retentionSweepIntervalMs: number;
   /** Where e-mail is sent; undefined means the embedded capturing server on `devSmtpPort`. */
   smtpUrl: string | undefined;
   devSmtpPort: number;
@@ -151,6 +164,18 @@ function readPositiveInteger(env: Env, name: string, fallback: number): number {
     throw new ConfigError(name, `must be a positive whole number, got "${raw}"`);
   }
   return value;
+}
+
+function readDuration(env: Env, name: string, fallback: string): number {
+  const value = readString(env, name, fallback);
+  const ms = parseDuration(value);
+  if (ms === undefined || ms < 1_000) {
+    throw new ConfigError(
+      name,
+      `must be a duration such as 7d, 12h, 30m or a number of seconds, got "${value}"`,
+    );
+  }
+  return ms;
 }
 
 function readHostPort(env: Env, name: string, fallback: string): string {
@@ -565,6 +590,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: readPositiveInteger(env, 'MAX_UPLOAD_BYTES', 1024 * 1024 * 1024),
     deadLetterMaxEntries: readPositiveInteger(env, 'DEAD_LETTER_MAX_ENTRIES', 10_000),
     deadLetterMaxAgeDays: readPositiveInteger(env, 'DEAD_LETTER_MAX_AGE_DAYS', 180),
+    deadLetterRedactAfterMs: readDuration(env, 'DEAD_LETTER_REDACT_AFTER', '30d'),
+    fileRetentionMs: readDuration(env, 'FILE_RETENTION', '7d'),
+    fileOrphanRetentionMs: readDuration(env, 'FILE_ORPHAN_RETENTION', '1d'),
+    retentionSweepIntervalMs: readDuration(env, 'RETENTION_SWEEP_INTERVAL', '1h'),
     webhookSecret: readWebhookSecret(env, databaseUrl),
     webhookAllowedHosts: readAllowedHosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
     smtpUrl: readSmtpUrl(env, 'SMTP_URL'),

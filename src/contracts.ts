@@ -116,6 +116,13 @@ export const RETRY_POLICIES = {
     maximumInterval: '1 minute',
     maximumAttempts: 20,
   },
+  /** Retention batches: idempotent, so retried freely; the next scheduled sweep picks up the rest. */
+  retention: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+  },
 } satisfies Record<string, RetryPolicy>;
 
 /** Timeouts beside the retry policies, per activity: what a slow or stuck attempt is allowed. */
@@ -132,6 +139,8 @@ export const ACTIVITY_OPTIONS = {
   sendEmail: { startToCloseTimeout: '2 minutes', retry: RETRY_POLICIES.sendEmail },
   /** The compensating step: recording the dead letter and undoing half-done work. */
   compensation: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.deadLetter },
+  /** One batch of the retention sweep: a hundred rows, Temporal look-ups or blob deletions. */
+  retention: { startToCloseTimeout: '2 minutes', retry: RETRY_POLICIES.retention },
 } satisfies Record<string, ActivityOptions>;
 
 export interface ProcessUploadInput {

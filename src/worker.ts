@@ -16,6 +16,7 @@ import {
 } from './temporal/client';
 import { FAILURE_CONVERTER_PATH, payloadDataConverter } from './temporal/data-converter';
 import { installWorkerRuntime } from './temporal/runtime';
+import { ensureRetentionSchedule } from './temporal/retention-schedule';
 import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
 import { openServices } from './services';
 import type { Client } from '@temporalio/client';
@@ -66,6 +67,21 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
   });
+}
+
+/**
+ * Jobs run without the schedule, so a connection that may not create it does not stop the worker;
+ * it says loudly that nothing is being deleted. Unreachability already failed the namespace step.
+ */
+async function ensureRetentionScheduleOrSay(client: Client, config: Config, logger: Logger): Promise<void> {
+  try {
+    await ensureRetentionSchedule(client, config.retentionSweepIntervalMs, logger);
+  } catch (error) {
+    logger.error(
+      { err: error },
+      'retention schedule could not be ensured: uploaded files are not deleted and dead letters not redacted until a worker starts that can',
+    );
+  }
 }
 
 const RECONNECT_DELAYS_MS = [1_000, 2_000, 5_000, 10_000];
@@ -138,6 +154,7 @@ export async function runWorkerUntilStopped(
       connection = await NativeConnection.connect(temporalConnectionOptions(config));
       if (!namespaceReady) {
         await prepareNamespace(client.connection, config.temporalNamespace, logger);
+        await ensureRetentionScheduleOrSay(client, config, logger);
         namespaceReady = true;
       }
       const worker = await createJobsWorker({

@@ -32,9 +32,41 @@ describe('loadConfig', () => {
     ['TEMPORAL_UI_URL', 'ftp://x'],
     ['DATABASE_URL', 'mysql://db.example:3306/jobs'],
     ['DATABASE_URL', 'not a url'],
+    ['FILE_RETENTION', 'a week'],
+    ['FILE_RETENTION', '0'],
+    ['FILE_ORPHAN_RETENTION', '-1d'],
+    ['DEAD_LETTER_REDACT_AFTER', '30 days'],
+    ['RETENTION_SWEEP_INTERVAL', '1.5h'],
   ])('rejects %s=%p naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(variable);
+  });
+
+  describe('retention', () => {
+    it('keeps files 7 days after their job, orphans 1 day, dead-letter inputs 30 days, sweeping hourly', () => {
+      expect(loadConfig({})).toMatchObject({
+        fileRetentionMs: 7 * 86_400_000,
+        fileOrphanRetentionMs: 86_400_000,
+        deadLetterRedactAfterMs: 30 * 86_400_000,
+        retentionSweepIntervalMs: 3_600_000,
+      });
+    });
+
+    it('reads durations with a unit or in seconds', () => {
+      expect(
+        loadConfig({
+          FILE_RETENTION: '12h',
+          FILE_ORPHAN_RETENTION: '30m',
+          DEAD_LETTER_REDACT_AFTER: '86400',
+          RETENTION_SWEEP_INTERVAL: '5m',
+        }),
+      ).toMatchObject({
+        fileRetentionMs: 12 * 3_600_000,
+        fileOrphanRetentionMs: 30 * 60_000,
+        deadLetterRedactAfterMs: 86_400_000,
+        retentionSweepIntervalMs: 5 * 60_000,
+      });
+    });
   });
 
   describe('object store (S3_BUCKET)', () => {

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { createSmtpTransport } from '../email/transport';
 import type { Logger } from '../logger';
 import { readWorkflowInput } from '../temporal/workflow-input';
+import { createRetentionActivities } from './retention';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
 import { createUploadActivities, type UploadActivityDependencies } from './upload';
@@ -15,6 +16,7 @@ export interface ActivityDependencies extends UploadActivityDependencies, DeadLe
 export function createActivities(dependencies: ActivityDependencies) {
   const { config } = dependencies;
   return {
+    ...createRetentionActivities({ ...dependencies, storedFiles: dependencies.files.metadata }),
     ...createUploadActivities(dependencies),
     ...createEmailActivities({
       mailFrom: config.mailFrom,

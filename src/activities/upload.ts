@@ -6,7 +6,7 @@ import type { FileAnalysisRepository } from '../files/file-analysis-repository';
 import { BlobNotFoundError, type BlobStore, type OpenedBlob } from '../files/blob-store';
 import type { FileStore } from '../files/file-store';
 import type { Logger } from '../logger';
-import { activityLogger } from './job-log';
+import { activityLogger, jobLogFields } from './job-log';
 import type { SideEffectLedger } from '../jobs/side-effects';
 import type { WebhookDelivery } from '../webhooks/delivery';
 import { deliveryFailure } from '../webhooks/delivery-failure';
@@ -59,6 +59,8 @@ export function createUploadActivities({
     async openStoredFile(fileId: string): Promise<OpenedFile> {
       const stored = await files.get(fileId);
       if (!stored) throw fileNotFound(fileId);
+      // Also recorded by the API at start; this covers jobs started by a redrive or the outbox.
+      await files.linkJob(fileId, jobLogFields().jobId);
       // Any failure but a missing blob (an unreachable object store, say) is left retryable.
       const size = await blobs.size(fileId);
       if (size === undefined) throw fileNotFound(fileId);

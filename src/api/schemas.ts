@@ -118,6 +118,7 @@ export const DeadLetterBody = Type.Object(
         description: 'The fields the redrive corrected, before and after',
       }),
     ),
+    redactedAt: Nullable(Type.String()),
   },
   { title: 'DeadLetter' },
 );

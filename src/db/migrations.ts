@@ -130,4 +130,25 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE dead_letters ADD COLUMN redriven_by TEXT;
       ALTER TABLE dead_letters ADD COLUMN redrive_changes TEXT;`,
   },
+  {
+    version: 11,
+    name: 'retention: jobs using each file, files being deleted, redacted dead letters',
+    sql: `
+      CREATE TABLE file_jobs (
+        file_id TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        linked_at TEXT NOT NULL,
+        finished_at TEXT,
+        checked_at TEXT,
+        PRIMARY KEY (file_id, job_id)
+      );
+      CREATE INDEX file_jobs_by_job ON file_jobs (job_id);
+      CREATE INDEX file_jobs_unfinished ON file_jobs (checked_at) WHERE finished_at IS NULL;
+      -- Files analysed before this version: their jobs are known from the analyses.
+      INSERT INTO file_jobs (file_id, job_id, linked_at) SELECT file_id, job_id, updated_at FROM file_analyses;
+      ALTER TABLE stored_files ADD COLUMN deleting_at TEXT;
+      CREATE INDEX stored_files_by_age ON stored_files (created_at);
+      ALTER TABLE dead_letters ADD COLUMN redacted_at TEXT;
+      CREATE INDEX dead_letters_unredacted ON dead_letters (failed_at) WHERE redacted_at IS NULL;`,
+  },
 ];

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
+import { ensurePrivateDirectory, ensurePrivateFile, tightenExisting } from '../private-files';
 import { MIGRATIONS } from './migrations';
 import type { SqlClient, SqlExecutor, SqlValue } from './sql-client';
 
@@ -105,9 +105,15 @@ export class SqliteClient implements SqlClient {
 
 /** Opens (creating and migrating as needed) the SQLite database in `file`. */
 export function openSqliteClient(file: string): SqliteClient {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const onDisk = file !== ':memory:';
+  if (onDisk) {
+    ensurePrivateDirectory(path.dirname(file));
+    // SQLite gives the -wal and -shm files the mode of the database file.
+    ensurePrivateFile(file);
+  }
   const db = new BetterSqlite3(file);
   db.pragma('journal_mode = WAL');
+  if (onDisk) tightenExisting([`${file}-wal`, `${file}-shm`]);
   db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
   db.pragma('foreign_keys = ON');
   migrate(db);

@@ -46,6 +46,15 @@ export interface DeadLetter extends NewDeadLetter {
   redrivenBy: string | null;
   /** The input's corrections in that redrive; empty when it ran as stored. */
   redriveChanges: InputChange[] | null;
+  /** When its personal fields were replaced by a marker (DEAD_LETTER_REDACT_AFTER). */
+  redactedAt: string | null;
+}
+
+/** What redaction rewrites of an entry. */
+export interface RedactedParts {
+  input: unknown;
+  errorMessage: string;
+  attempts: StepFailure[];
 }
 
 export interface RetentionPolicy {
@@ -109,11 +118,21 @@ export interface DeadLetterStore {
    * gets `false`. A claim left by a process that died mid-redrive expires after CLAIM_EXPIRY_MS.
    */
   claimForRedrive(id: string, now?: Date): Promise<boolean>;
-  /** Claims up to `limit` pending entries at once, oldest first, for a bulk redrive. */
+  /**
+   * Claims up to `limit` pending entries at once, oldest first, for a bulk redrive. Redacted
+   * entries are left out: each needs its redacted fields supplied, one by one.
+   */
   claimBatchForRedrive(options: { jobType?: string; limit: number }, now?: Date): Promise<DeadLetter[]>;
   /** Marks the entry redriven into `jobId`, recording who did it and what they corrected. */
   completeRedrive(id: string, jobId: string, record: RedriveRecord, now?: Date): Promise<void>;
   releaseRedrive(id: string): Promise<void>;
   /** Discards an entry; `false` when there is none or it is being redriven right now. */
   discard(id: string): Promise<boolean>;
+  /** Up to `limit` entries not yet redacted that failed before `failedBefore`, oldest first. */
+  listUnredacted(failedBefore: Date, limit: number): Promise<DeadLetter[]>;
+  /**
+   * Replaces an entry's input and messages by their redacted form; `false` when it was redacted
+   * already (another sweep got there first) or is being redriven right now.
+   */
+  saveRedacted(id: string, parts: RedactedParts, now?: Date): Promise<boolean>;
 }

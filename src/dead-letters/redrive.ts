@@ -6,6 +6,7 @@ import { CORRECTABLE_FIELDS } from '../jobs/job-requests';
 import { isJobType, type JobInput } from '../jobs/job-workflows';
 import type { StartedJob } from '../jobs/start-job';
 import type { DeadLetter, DeadLetterStore, InputChange } from './dead-letter-store';
+import { checkRedactedFieldsSupplied, redactedFields } from './redaction';
 
 export type JobStarter = <T extends JobType>(
   jobType: T,
@@ -30,10 +31,13 @@ export interface RedriverOptions {
 
 type Corrections = Record<string, unknown>;
 
-/** Refuses, by name, the first correction of a field the job type does not declare correctable. */
+/**
+ * Refuses, by name, the first correction of a field the job type does not declare correctable.
+ * Fields that redaction removed must be supplied again, so they may be given whatever the type says.
+ */
 export function checkCorrectable(entry: DeadLetter, corrected: Corrections): void {
   if (!isJobType(entry.jobType)) return;
-  const allowed = CORRECTABLE_FIELDS[entry.jobType](entry.input);
+  const allowed = [...CORRECTABLE_FIELDS[entry.jobType](entry.input), ...redactedFields(entry)];
   const refused = Object.keys(corrected).find((field) => !allowed.includes(field));
   if (refused === undefined) return;
   const which =
@@ -65,6 +69,7 @@ export class Redriver {
     const entry = await this.store.get(id);
     if (!entry) throw new DeadLetterNotFound(id);
     checkCorrectable(entry, correctedInput);
+    checkRedactedFieldsSupplied(entry, correctedInput);
     if (!(await this.store.claimForRedrive(id))) {
       if (entry.status === 'redriven') throw new AlreadyRedriven(id, entry.redrivenJobId);
       throw new RedriveInProgress(id, { status: entry.status, redrivenJobId: entry.redrivenJobId });

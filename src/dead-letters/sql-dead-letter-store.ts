@@ -11,6 +11,7 @@ import {
   type DeadLetterStore,
   type NewDeadLetter,
   type RedriveRecord,
+  type RedactedParts,
   type RetentionPolicy,
 } from './dead-letter-store';
 
@@ -32,6 +33,7 @@ interface DeadLetterRow {
   redriven_at: string | null;
   redriven_by: string | null;
   redrive_changes: string | null;
+  redacted_at: string | null;
 }
 
 function fromRow(row: DeadLetterRow): DeadLetter {
@@ -52,6 +54,7 @@ function fromRow(row: DeadLetterRow): DeadLetter {
     redrivenAt: row.redriven_at,
     redrivenBy: row.redriven_by,
     redriveChanges: row.redrive_changes === null ? null : JSON.parse(row.redrive_changes),
+    redactedAt: row.redacted_at,
   };
 }
 
@@ -164,7 +167,7 @@ export class SqlDeadLetterStore implements DeadLetterStore {
   ): Promise<DeadLetter[]> {
     const rows = await this.sql.query<DeadLetterRow>(
       `UPDATE dead_letters SET status = 'redriving', claimed_at = ? WHERE id IN (
-         SELECT id FROM dead_letters WHERE ${CLAIMABLE} ${options.jobType ? 'AND job_type = ?' : ''}
+         SELECT id FROM dead_letters WHERE ${CLAIMABLE} AND redacted_at IS NULL ${options.jobType ? 'AND job_type = ?' : ''}
          ORDER BY failed_at ASC, id ASC LIMIT ? ${this.sql.skipLockedRows})
        RETURNING *`,
       [
@@ -203,5 +206,29 @@ export class SqlDeadLetterStore implements DeadLetterStore {
     return (
       (await this.sql.execute(`DELETE FROM dead_letters WHERE id = ? AND status != 'redriving'`, [id])) === 1
     );
+  }
+
+  async listUnredacted(failedBefore: Date, limit: number): Promise<DeadLetter[]> {
+    const rows = await this.sql.query<DeadLetterRow>(
+      `SELECT * FROM dead_letters WHERE redacted_at IS NULL AND failed_at < ? AND status != 'redriving'
+       ORDER BY failed_at, id LIMIT ?`,
+      [failedBefore.toISOString(), limit],
+    );
+    return rows.map(fromRow);
+  }
+
+  async saveRedacted(id: string, parts: RedactedParts, now: Date = new Date()): Promise<boolean> {
+    const changed = await this.sql.execute(
+      `UPDATE dead_letters SET input = ?, error_message = ?, attempts = ?, redacted_at = ?
+       WHERE id = ? AND redacted_at IS NULL AND status != 'redriving'`,
+      [
+        JSON.stringify(parts.input ?? null),
+        parts.errorMessage,
+        JSON.stringify(parts.attempts),
+        now.toISOString(),
+        id,
+      ],
+    );
+    return changed === 1;
   }
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { Logger } from '../logger';
+import { ensurePrivateDirectory, PRIVATE_FILE_MODE } from '../private-files';
 
 export interface CaptureServerOptions {
   directory: string;
@@ -33,7 +34,7 @@ function newMailId(): string {
 }
 
 export async function startCaptureServer(options: CaptureServerOptions): Promise<RunningCaptureServer> {
-  fs.mkdirSync(options.directory, { recursive: true });
+  ensurePrivateDirectory(options.directory);
   const server = new SMTPServer({
     authOptional: true,
     // Loopback only and no certificate to offer: plain SMTP.
@@ -49,7 +50,7 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
     onData(stream, session, callback) {
       const id = newMailId();
       const file = path.join(options.directory, `${id}.eml`);
-      const output = fs.createWriteStream(`${file}.part`);
+      const output = fs.createWriteStream(`${file}.part`, { mode: PRIVATE_FILE_MODE });
       stream.pipe(output);
       output.on('finish', () => {
         // Renamed once complete, so a reader never sees half a message.

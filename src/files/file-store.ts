@@ -17,7 +17,7 @@ export function isValidFileId(fileId: string): boolean {
 export class FileStore {
   constructor(
     readonly blobs: BlobStore,
-    private readonly metadata: StoredFileRepository,
+    readonly metadata: StoredFileRepository,
   ) {}
 
   /** Streams the body into the blob store (never holding it in memory), hashing it on the way. */
@@ -48,6 +48,11 @@ export class FileStore {
     if (!isValidFileId(fileId)) throw new Error(`Invalid file id: ${fileId}`);
     await this.blobs.remove(fileId);
     await this.metadata.delete(fileId);
+  }
+
+  /** Records that a job uses the file, so that retention keeps it until the job is over. */
+  async linkJob(fileId: string, jobId: string): Promise<void> {
+    if (isValidFileId(fileId)) await this.metadata.linkJob(fileId, jobId);
   }
 
   async get(fileId: string): Promise<StoredFile | undefined> {

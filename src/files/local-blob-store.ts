@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError, type BlobStore, type OpenedBlob, type WrittenBlob } from './blob-store';
+import { ensurePrivateDirectory, PRIVATE_FILE_MODE } from '../private-files';
 import { metered } from './metered-stream';
 
 // A key is one plain file name: nothing that could climb out of the folder.
@@ -16,7 +17,7 @@ function isMissing(error: unknown): boolean {
 /** Blobs as files in one folder on local disk; a write lands under `<key>.partial`, then is renamed. */
 export class LocalBlobStore implements BlobStore {
   constructor(readonly directory: string) {
-    fs.mkdirSync(directory, { recursive: true });
+    ensurePrivateDirectory(directory);
   }
 
   get location(): string {
@@ -33,7 +34,12 @@ export class LocalBlobStore implements BlobStore {
     const partialPath = `${finalPath}.partial`;
     const meter = metered(body, limitBytes);
     try {
-      await pipeline(meter, fs.createWriteStream(partialPath, { flags: 'wx' }));
+      const handle = await fs.promises.open(partialPath, 'wx', PRIVATE_FILE_MODE);
+      await handle.chmod(PRIVATE_FILE_MODE).catch(async (error: unknown) => {
+        await handle.close();
+        throw error;
+      });
+      await pipeline(meter, handle.createWriteStream());
       await fs.promises.rename(partialPath, finalPath);
     } catch (error) {
       await fs.promises.rm(partialPath, { force: true });

@@ -72,3 +72,16 @@ export const jobWatchersActive = new Gauge({
   help: 'Jobs being polled for their event streams now (one watcher per job, however many clients)',
   registers: [metricsRegistry],
 });
+
+export const retentionDeletedFilesTotal = new Counter({
+  name: 'durable_jobs_retention_deleted_files_total',
+  help: 'Uploaded files the retention sweep deleted in this process, by reason: "expired" (their jobs ended longer ago than FILE_RETENTION) or "orphan" (no job used them within FILE_ORPHAN_RETENTION)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
+export const retentionRedactedDeadLettersTotal = new Counter({
+  name: 'durable_jobs_retention_redacted_dead_letters_total',
+  help: 'Dead letters whose personal fields the retention sweep redacted in this process (DEAD_LETTER_REDACT_AFTER)',
+  registers: [metricsRegistry],
+});

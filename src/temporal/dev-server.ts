@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../config';
 import { SEARCH_ATTRIBUTES } from '../contracts';
 import type { Logger } from '../logger';
+import { ensurePrivateDirectory, tightenExisting } from '../private-files';
 import { temporalBinaryPath } from './binaries';
 import { SEARCH_ATTRIBUTE_TYPE_NAMES } from './search-attributes';
 
@@ -23,6 +24,33 @@ function uiCodecArgs(config: Config): string[] {
   return config.payloadEncryptionKeys.length > 0 ? ['--ui-codec-endpoint', uiCodecEndpoint(config)] : [];
 }
 
+function devServerDatabase(config: Config): string {
+  return path.join(config.dataDir, 'temporal.sqlite');
+}
+
+function devServerFiles(config: Config): string[] {
+  const database = devServerDatabase(config);
+  return [database, `${database}-wal`, `${database}-shm`, `${database}-journal`];
+}
+
+const TIGHTEN_POLL_MS = 500;
+
+/**
+ * The server creates its database with its own (umask) mode and needs to create it itself, so it
+ * is made private as soon as it appears; SQLite keeps the mode from then on, and on every start.
+ */
+function tightenWhenCreated(config: Config): () => void {
+  const files = devServerFiles(config);
+  tightenExisting(files);
+  const timer = setInterval(() => {
+    if (!fs.existsSync(files[0]!)) return;
+    tightenExisting(files);
+    clearInterval(timer);
+  }, TIGHTEN_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export function devServerArgs(config: Config): string[] {
   return [
     'server',
@@ -34,7 +62,7 @@ export function devServerArgs(config: Config): string[] {
     '--ui-port',
     String(config.temporalUiPort),
     '--db-filename',
-    path.join(config.dataDir, 'temporal.sqlite'),
+    devServerDatabase(config),
     '--namespace',
     config.temporalNamespace,
     // Warnings from the embedded server are mostly its own shutdown chatter.
@@ -55,7 +83,8 @@ const STOP_GRACE_MS = 10_000;
 
 /** Starts `temporal server start-dev` with persistence under DATA_DIR and the Web UI enabled. */
 export function startDevServer(config: Config, logger: Logger): RunningDevServer {
-  fs.mkdirSync(config.dataDir, { recursive: true });
+  ensurePrivateDirectory(config.dataDir);
+  const stopTightening = tightenWhenCreated(config);
   const executable = temporalBinaryPath('cli');
   const args = devServerArgs(config);
   logger.info(
@@ -65,6 +94,7 @@ export function startDevServer(config: Config, logger: Logger): RunningDevServer
   const child = spawn(executable, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => {
+      stopTightening();
       logger.info({ code, signal }, 'Temporal dev server exited');
       resolve(code);
     });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDirectory } from '../private-files';
 
 /**
  * WEBHOOK_SECRET when configured; otherwise (embedded SQLite mode only: configuration requires the
@@ -13,7 +14,7 @@ export function resolveWebhookSecret(configured: string | undefined, dataDir: st
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDirectory(dataDir);
     const secret = randomBytes(32).toString('hex');
     try {
       fs.writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });

@@ -124,5 +124,16 @@ export function describeBlobStoreContract(name: string, start: () => Promise<Blo
       expect(await under().blobs.size(key)).toBeUndefined();
       expect(await under().keys()).not.toContain(key);
     });
+
+    it('lets two sweepers remove the same blob at once, and a key never written, without error', async () => {
+      const key = randomUUID();
+      await under().blobs.write(key, chunked(Buffer.from('expired')), MiB);
+
+      await Promise.all([under().blobs.remove(key), under().blobs.remove(key)]);
+      await under().blobs.remove(randomUUID());
+
+      expect(await under().blobs.size(key)).toBeUndefined();
+      expect(await under().keys()).not.toContain(key);
+    });
   });
 }

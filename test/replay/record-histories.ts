@@ -1,4 +1,5 @@
-// Records workflow histories for the replay tests: `npm run record-histories`.
+// Records workflow histories for the replay tests: `npm run record-histories`, or
+// `npm run record-histories -- <name>...` for only the named ones.
 // Only histories not yet on disk are written: the ones already there were recorded by earlier
 // workflow code and prove that runs started then still replay (a replay failure after a workflow
 // change means it would break runs in flight: version it with `patched()` instead). Add a new name
@@ -6,6 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../src/config';
+import { TASK_QUEUE } from '../../src/contracts';
+import { sweepRetention } from '../../src/workflows/sweep-retention';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
 import { TestSmtpServer } from '../helpers/smtp-test-server';
@@ -17,7 +20,10 @@ interface Recorders {
   receiver: WebhookReceiver;
 }
 
+const only = process.argv.slice(2);
+
 async function record(name: string, { harness }: Recorders, start: () => Promise<string>): Promise<void> {
+  if (only.length > 0 && !only.includes(name)) return;
   if (fs.existsSync(path.join(HISTORIES_DIR, `${name}.json`))) {
     console.log(`${name}: kept (already recorded)`);
     return;
@@ -40,6 +46,17 @@ async function sendWelcome({ harness }: Recorders, to: string): Promise<string> 
     payload: { to, template: 'welcome', params: { name: 'Replay <Test>' } },
   });
   return response.json().jobId;
+}
+
+/** An orphan upload two days old: the sweep deletes it, and runs every other step with nothing to do. */
+async function sweepAfterTwoDays({ harness }: Recorders): Promise<string> {
+  await harness.uploadFile('an upload no job used', 'text/plain');
+  await harness.env.sleep('2 days');
+  const handle = await harness.env.client.workflow.start(sweepRetention, {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'retention-recorded',
+  });
+  return handle.workflowId;
 }
 
 /**
@@ -91,6 +108,7 @@ async function main(): Promise<void> {
     await record('send-email-render-in-delivery-dead-lettered', recorders, () =>
       sendWelcome(recorders, 'gone@example.com'),
     );
+    await record('sweep-retention', recorders, () => sweepAfterTwoDays(recorders));
   });
   // Payloads encrypted: replayed with the same (test-only) key.
   await withRecorders({ payloadEncryptionKeys: REPLAY_ENCRYPTION_KEYS }, async (recorders) => {

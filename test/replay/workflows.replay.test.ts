@@ -14,6 +14,7 @@ const RECORDED = [
   ['send-email-dead-lettered', 'before render-in-delivery: SMTP 550, dead letter', 'failed'],
   ['send-email-render-in-delivery', 'deliverEmail renders: SMTP 421 once, then delivered', 'completed'],
   ['send-email-render-in-delivery-dead-lettered', 'deliverEmail renders: SMTP 550, dead letter', 'failed'],
+  ['sweep-retention', 'an orphan file deleted, nothing else due', 'completed'],
 ] as const;
 
 const ENCRYPTED = [

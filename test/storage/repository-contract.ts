@@ -4,7 +4,12 @@ import { CLAIM_EXPIRY_MS, type NewDeadLetter } from '../../src/dead-letters/dead
 import { SqlDeadLetterStore } from '../../src/dead-letters/sql-dead-letter-store';
 import type { ContentAnalysis } from '../../src/files/content-analysis';
 import { SqlFileAnalysisRepository } from '../../src/files/file-analysis-repository';
-import { SqlStoredFileRepository } from '../../src/files/stored-file-repository';
+import {
+  DELETION_CLAIM_EXPIRY_MS,
+  SqlStoredFileRepository,
+  type ExpiryCutoffs,
+} from '../../src/files/stored-file-repository';
+import { redactDeadLetter } from '../../src/dead-letters/redaction';
 import { SqlIdempotencyKeyStore } from '../../src/jobs/idempotency-keys';
 import { SqlSideEffectLedger } from '../../src/jobs/side-effects';
 import { OUTBOX_CLAIM_EXPIRY_MS, type NewOutboxEntry } from '../../src/outbox/outbox-entry';
@@ -27,6 +32,7 @@ const TABLES = [
   'dead_letters',
   'file_analyses',
   'idempotency_keys',
+  'file_jobs',
   'outbox',
   'side_effects',
   'stored_files',
@@ -96,7 +102,7 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
           const schemas = await Promise.all(clients.map((client) => backend.schemaOf(client)));
           for (const schema of schemas) {
             expect(schema.tables).toEqual(expect.arrayContaining(TABLES));
-            expect(schema.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+            expect(schema.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
           }
           const again = await database.connect();
           expect(await backend.schemaOf(again)).toEqual(schemas[0]);
@@ -314,6 +320,113 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
       });
     });
 
+    describe('file retention', () => {
+      const DAYS = 24 * HOURS;
+      const start = Date.parse('2030-01-01T00:00:00Z');
+      const at = (hours: number) => new Date(start + hours * HOURS);
+      // As the sweep computes them at `now`: jobs finished 7 days ago, orphans uploaded 1 day ago.
+      const cutoffsAt = (now: Date): ExpiryCutoffs => ({
+        jobsFinishedBefore: new Date(now.getTime() - 7 * DAYS),
+        orphansCreatedBefore: new Date(now.getTime() - DAYS),
+      });
+      const upload = async (files: SqlStoredFileRepository, createdAt: Date) => {
+        const fileId = randomUUID();
+        await files.insert({
+          fileId,
+          size: 1,
+          sha256: 'ef'.repeat(32),
+          contentType: 'text/plain',
+          originalName: null,
+          createdAt: createdAt.toISOString(),
+        });
+        return fileId;
+      };
+
+      it('deletes a used file only once every job using it finished longer ago than the retention', async () => {
+        const files = new SqlStoredFileRepository(hostA);
+        const fileId = await upload(files, at(0));
+        await files.linkJob(fileId, 'upload-1', at(1));
+        await files.linkJob(fileId, 'upload-1', at(2));
+        await files.linkJob(fileId, 'upload-2', at(3));
+        expect(await files.unsettledJobs(10, at(4))).toEqual(['upload-1', 'upload-2']);
+
+        await files.settleJob('upload-1', at(5), at(6));
+        await files.settleJob('upload-2', undefined, at(6));
+        expect(await files.unsettledJobs(10, at(6))).toEqual([]);
+        const later = at(10 * 24);
+        expect(await files.claimExpired('used', cutoffsAt(later), 10, later)).toEqual([]);
+
+        expect(await files.unsettledJobs(10, later)).toEqual(['upload-2']);
+        await files.settleJob('upload-2', at(8 * 24), later);
+        expect(await files.claimExpired('used', cutoffsAt(later), 10, later)).toEqual([]);
+        const afterRetention = at(15 * 24 + 1);
+        expect(await files.claimExpired('used', cutoffsAt(afterRetention), 10, afterRetention)).toEqual([
+          fileId,
+        ]);
+        expect(await files.get(fileId)).toBeUndefined();
+        expect(await files.claimExpired('orphans', cutoffsAt(afterRetention), 10, afterRetention)).toEqual(
+          [],
+        );
+        expect(await files.purge(fileId)).toBe(true);
+        expect(await files.purge(fileId)).toBe(false);
+        expect(await count('stored_files')).toBe(0);
+        expect(await count('file_jobs')).toBe(0);
+      });
+
+      it('deletes an orphan a day after upload, never a file a job uses', async () => {
+        const files = new SqlStoredFileRepository(hostA);
+        const orphan = await upload(files, at(0));
+        const fresh = await upload(files, at(20));
+        const used = await upload(files, at(0));
+        await files.linkJob(used, 'upload-running', at(1));
+        const now = at(25);
+        expect(await files.claimExpired('orphans', cutoffsAt(now), 10, now)).toEqual([orphan]);
+        expect(await files.get(fresh)).toBeDefined();
+        expect(await files.get(used)).toBeDefined();
+      });
+
+      it('keeps a file while a dead letter of its job waits for a redrive, and briefly after a redrive', async () => {
+        const files = new SqlStoredFileRepository(hostA);
+        const deadLetters = new SqlDeadLetterStore(hostA, { maxEntries: 100, maxAgeDays: 180 });
+        const fileId = await upload(files, at(0));
+        await files.linkJob(fileId, 'upload-dead', at(1));
+        await files.settleJob('upload-dead', at(2), at(3));
+        const entry = await deadLetters.record(
+          deadLetter('upload-dead', { jobType: 'processUpload', input: { fileId } }),
+          at(2),
+        );
+        const now = at(30 * 24);
+        expect(await files.claimExpired('used', cutoffsAt(now), 10, now)).toEqual([]);
+
+        expect(await deadLetters.claimForRedrive(entry.id, now)).toBe(true);
+        expect(await files.claimExpired('used', cutoffsAt(now), 10, now)).toEqual([]);
+        await deadLetters.completeRedrive(entry.id, 'upload-new', { by: 'ops', changes: [] }, now);
+        expect(await files.claimExpired('used', cutoffsAt(now), 10, now)).toEqual([]);
+        const weekAfterRedrive = new Date(now.getTime() + 7 * DAYS + HOURS);
+        expect(await files.claimExpired('used', cutoffsAt(weekAfterRedrive), 10, weekAfterRedrive)).toEqual([
+          fileId,
+        ]);
+      });
+
+      it('never lets two hosts claim the same file, and takes over a claim a crashed sweep abandoned', async () => {
+        const onA = new SqlStoredFileRepository(hostA);
+        const onB = new SqlStoredFileRepository(hostB);
+        const orphans = [];
+        for (let index = 0; index < 6; index += 1) orphans.push(await upload(onA, at(0)));
+        const now = at(48);
+        const [claimedByA, claimedByB] = await Promise.all([
+          onA.claimExpired('orphans', cutoffsAt(now), 4, now),
+          onB.claimExpired('orphans', cutoffsAt(now), 4, now),
+        ]);
+        expect([...claimedByA!, ...claimedByB!].sort()).toEqual([...orphans].sort());
+        expect(await onA.claimExpired('orphans', cutoffsAt(now), 10, now)).toEqual([]);
+        const abandoned = new Date(now.getTime() + DELETION_CLAIM_EXPIRY_MS + 1);
+        expect(await onB.claimExpired('orphans', cutoffsAt(abandoned), 10, abandoned)).toEqual(
+          [...orphans].sort(),
+        );
+      });
+    });
+
     describe('dead letters', () => {
       const retention = { maxEntries: 100, maxAgeDays: 180 };
       const storeOn = (client: SqlClient, policy = retention) => new SqlDeadLetterStore(client, policy);
@@ -434,6 +547,41 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
         expect((await store.get(stale.id))?.status).toBe('pending');
         expect(await store.discard(stale.id)).toBe(true);
         expect(await store.discard(stale.id)).toBe(false);
+      });
+
+      it('redacts entries older than the cutoff once, keeps them, and leaves them out of bulk redrives', async () => {
+        const start = Date.parse('2030-01-01T00:00:00Z');
+        const store = storeOn(hostA);
+        const old = await store.record(
+          deadLetter('old', {
+            input: { to: 'ann@example.com', template: 'welcome', params: { name: 'Ann' } },
+            errorMessage: 'Mailbox ann@example.com unavailable',
+          }),
+          new Date(start),
+        );
+        await store.record(deadLetter('recent'), new Date(start + 40 * 24 * HOURS));
+        const cutoff = new Date(start + 30 * 24 * HOURS);
+        const due = await store.listUnredacted(cutoff, 10);
+        expect(due.map((entry) => entry.jobId)).toEqual(['old']);
+
+        const parts = redactDeadLetter(due[0]!);
+        const [first, second] = await Promise.all([
+          store.saveRedacted(old.id, parts, cutoff),
+          storeOn(hostB).saveRedacted(old.id, parts, cutoff),
+        ]);
+        expect([first, second].filter(Boolean)).toHaveLength(1);
+        expect(await store.listUnredacted(cutoff, 10)).toEqual([]);
+        const redacted = await store.get(old.id);
+        expect(redacted).toMatchObject({
+          input: { to: '[redacted]', template: 'welcome', params: '[redacted]' },
+          errorMessage: 'Mailbox [redacted] unavailable',
+          redactedAt: cutoff.toISOString(),
+          status: 'pending',
+        });
+        expect(JSON.stringify(redacted)).not.toContain('ann@example.com');
+        expect(JSON.stringify(redacted)).not.toContain('Ann');
+        const claimed = await store.claimBatchForRedrive({ limit: 10 }, cutoff);
+        expect(claimed.map((entry) => entry.jobId)).toEqual(['recent']);
       });
 
       it('prunes beyond the count and age limits but never an entry being redriven', async () => {

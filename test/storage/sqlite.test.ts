@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/db/migrations';
 import { POSTGRES_MIGRATIONS } from '../../src/db/postgres-migrations';
 import type { SqlClient } from '../../src/db/sql-client';
@@ -38,5 +39,30 @@ describe('migration lists', () => {
   it('gives PostgreSQL the same versions and names as SQLite', () => {
     const summary = (list: typeof MIGRATIONS) => list.map(({ version, name }) => ({ version, name }));
     expect(summary(POSTGRES_MIGRATIONS)).toEqual(summary(MIGRATIONS));
+  });
+});
+
+describe('the retention migration (11) on a database that already holds analyses', () => {
+  it('links the files analysed before it to their jobs, so they are not taken for orphans', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-storage-'));
+    const file = path.join(directory, 'v8.sqlite');
+    const old = new BetterSqlite3(file);
+    for (const migration of MIGRATIONS.filter((candidate) => candidate.version <= 8)) old.exec(migration.sql);
+    old.pragma('user_version = 8');
+    old
+      .prepare(
+        `INSERT INTO file_analyses (file_id, job_id, status, analysis, updated_at) VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run('file-1', 'upload-1', 'complete', null, '2030-01-01T00:00:00.000Z');
+    old.close();
+    const client = openSqliteClient(file);
+    try {
+      expect(await client.query('SELECT file_id, job_id, linked_at, finished_at FROM file_jobs')).toEqual([
+        { file_id: 'file-1', job_id: 'upload-1', linked_at: '2030-01-01T00:00:00.000Z', finished_at: null },
+      ]);
+    } finally {
+      await client.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

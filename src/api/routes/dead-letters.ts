@@ -155,7 +155,9 @@ export function deadLetterRoutes(store: DeadLetterStore, redriver: Redriver): Ro
         body: Type.Optional(RedriveOneBody),
         responses: {
           202: { description: 'The new job is started', schema: Redriven },
-          400: errorResponse('The corrected input is invalid, or corrects a field that may not be changed'),
+          400: errorResponse(
+            'The corrected input is invalid, corrects a field that may not be changed, or lacks a field redaction removed',
+          ),
           404: errorResponse('No dead letter with this id, or its file is gone'),
           409: errorResponse('Already redriven, or being redriven'),
           503: temporalDown,

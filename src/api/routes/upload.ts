@@ -47,6 +47,8 @@ export function uploadRoutes(
           body: request.body,
         });
         const job = await startJob(temporal, processUpload, input, { idempotencyKey });
+        // Retention keeps the file while its job may still need it.
+        await services.files.linkJob(input.fileId, job.jobId);
         return jobAccepted(job.jobId);
       },
     }),
