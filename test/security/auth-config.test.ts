@@ -4,7 +4,9 @@ import { CONFIG_VARIABLES, loadConfig, requireApiAuth } from '../../src/config';
 import { sha256Hex } from '../../src/auth/tokens';
 
 const DATA_DIR = '/tmp/durable-jobs-config-never-created';
-const load = (env: Record<string, string>) => loadConfig({ DATA_DIR, ...env });
+// Off loopback, payload encryption is required too; these tests are about tokens.
+const ENCRYPTION = { PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}` };
+const load = (env: Record<string, string>) => loadConfig({ DATA_DIR, ...ENCRYPTION, ...env });
 const tokens = (entries: unknown) => load({ API_TOKENS: JSON.stringify(entries) });
 const SECRET = 'a-long-enough-secret-0123';
 

@@ -144,12 +144,18 @@ describe('authentication', () => {
   it('refuses to serve without tokens on a non-loopback address unless AUTH=none', async () => {
     // loadConfig only resolves the folder; nothing is created there.
     const dataDir = path.join(os.tmpdir(), 'durable-jobs-never-created');
-    const exposed = loadConfig({ DATA_DIR: dataDir, HOST: '0.0.0.0' });
+    // Off loopback, payload encryption is required too; this test is about tokens.
+    const offLoopback = {
+      DATA_DIR: dataDir,
+      HOST: '0.0.0.0',
+      PAYLOAD_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    };
+    const exposed = loadConfig(offLoopback);
     const services = { deadLetters: {}, files: {}, idempotencyKeys: {} } as never;
     expect(() => buildApp({ config: exposed, logger: silentLogger, temporal, services })).toThrow(
       /API_TOKENS is required when HOST \(0\.0\.0\.0\) is not a loopback address; set AUTH=none/,
     );
-    const explicit = loadConfig({ DATA_DIR: dataDir, HOST: '0.0.0.0', AUTH: 'none' });
+    const explicit = loadConfig({ ...offLoopback, AUTH: 'none' });
     expect(explicit.auth.mode).toBe('open');
   });
 });
