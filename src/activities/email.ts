@@ -21,8 +21,6 @@ export interface EmailActivityDependencies {
   mailFrom: string;
   /** Called once, on the first delivery. */
   createTransport(): SmtpTransporter;
-  /** The job's own request (its workflow input), looked up by the running workflow's id. */
-  readJobRequest(workflowId: string, runId: string): Promise<SendEmailInput>;
   logger?: Logger;
 }
 
@@ -46,18 +44,18 @@ function render(input: SendEmailInput): RenderedEmail {
   }
 }
 
+/** What to send: rendered here from the job's request, or handed over rendered by older runs. */
+function emailToDeliver(input: SendEmailInput | DeliverEmailInput): DeliverEmailInput {
+  return 'email' in input ? input : { to: input.to, email: render(input) };
+}
+
 export function createEmailActivities(dependencies: EmailActivityDependencies): EmailActivities {
   let transport: SmtpTransporter | undefined;
   const transportForDelivery = () => (transport ??= dependencies.createTransport());
 
-  /** What to send: handed over by runs from before, else rendered here from the job's request. */
-  async function emailToDeliver(rendered: DeliverEmailInput | undefined): Promise<DeliverEmailInput> {
-    if (rendered) return rendered;
-    const { workflowExecution } = Context.current().info;
-    if (!workflowExecution)
-      throw new Error('deliverEmail without an e-mail runs only inside a sendEmail job');
-    const request = await dependencies.readJobRequest(workflowExecution.workflowId, workflowExecution.runId);
-    return { to: request.to, email: render(request) };
+  /** What to send: rendered here from the job's request, or handed over rendered by older runs. */
+  function emailToDeliver(input: SendEmailInput | DeliverEmailInput): DeliverEmailInput {
+    return 'email' in input ? input : { to: input.to, email: render(input) };
   }
 
   return {
@@ -65,8 +63,8 @@ export function createEmailActivities(dependencies: EmailActivityDependencies): 
       return render(input);
     },
 
-    async deliverEmail(rendered?: DeliverEmailInput): Promise<EmailDelivery> {
-      const { to, email } = await emailToDeliver(rendered);
+    async deliverEmail(input: SendEmailInput | DeliverEmailInput): Promise<EmailDelivery> {
+      const { to, email } = emailToDeliver(input);
       const { info } = Context.current();
       const messageId = messageIdFor(info.workflowExecution?.workflowId ?? info.activityId);
       try {

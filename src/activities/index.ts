@@ -1,7 +1,6 @@
 import type { Config } from '../config';
 import { createSmtpTransport } from '../email/transport';
 import type { Logger } from '../logger';
-import { readWorkflowInput } from '../temporal/workflow-input';
 import { createRetentionActivities } from './retention';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
@@ -21,7 +20,6 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createEmailActivities({
       mailFrom: config.mailFrom,
       createTransport: () => createSmtpTransport(config),
-      readJobRequest: (workflowId, runId) => readWorkflowInput(dependencies.temporal, workflowId, runId),
       logger: dependencies.logger,
     }),
     ...createDeadLetterActivities(dependencies),

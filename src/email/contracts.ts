@@ -35,8 +35,8 @@ export interface EmailActivities {
   /** Kept for runs started before delivery rendered by itself. */
   renderEmail(input: SendEmailInput): Promise<RenderedEmail>;
   /**
-   * Without an argument, reads the job's own request from its history and renders it here, so the
-   * rendered body and the address travel in no activity's input or result.
+   * Given the job's request, renders it here, so the rendered body never enters history (runs
+   * started before that pass the rendered e-mail instead).
    */
-  deliverEmail(rendered?: DeliverEmailInput): Promise<EmailDelivery>;
+  deliverEmail(input: SendEmailInput | DeliverEmailInput): Promise<EmailDelivery>;
 }

@@ -12,7 +12,7 @@ export async function sendEmail(input: SendEmailInput): Promise<SendEmailResult>
   return runJob({ type: 'sendEmail', input }, async (progress) => {
     if (patched(RENDER_IN_DELIVERY_PATCH)) {
       progress.report('sending', 50);
-      const delivery = await deliverEmail();
+      const delivery = await deliverEmail(input);
       return { to: input.to, template: input.template, ...delivery };
     }
     progress.report('rendering', 10);

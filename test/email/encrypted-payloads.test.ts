@@ -46,7 +46,7 @@ describe('payload encryption of e-mail jobs', () => {
     });
     harness = await JobsHarness.start({
       createEnv: () => createLocalEnv({ client: clientOptionsFor(KEYS) }),
-      config: { smtpUrl: smtp.url, payloadEncryptionKeys: KEYS },
+      config: { smtpUrl: smtp.url, payloadEncryptionKeys: KEYS, appUrl: 'https://app.example' },
     });
     await harness.app.listen({ host: '127.0.0.1', port: 0 });
     apiUrl = `http://127.0.0.1:${(harness.app.server.address() as AddressInfo).port}`;
