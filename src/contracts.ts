@@ -55,7 +55,6 @@ export const ErrorType = {
   fileNotFound: 'FileNotFound',
   unsupportedFile: 'UnsupportedFile',
   checksumMismatch: 'ChecksumMismatch',
-  invalidWebhook: 'InvalidWebhook',
   webhookRejected: 'WebhookRejected',
   templateError: 'TemplateError',
   smtpPermanent: 'SmtpPermanentFailure',
@@ -90,7 +89,7 @@ export const RETRY_POLICIES = {
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 6,
-    nonRetryableErrorTypes: [ErrorType.invalidWebhook, ErrorType.webhookRejected],
+    nonRetryableErrorTypes: [ErrorType.webhookRejected],
   },
   /** E-mail, like the seed's Bull `attempts: 5, backoff: exponential 2000`. */
   sendEmail: {

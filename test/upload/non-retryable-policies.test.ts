@@ -39,7 +39,6 @@ describe('retry policies: declared non-retryable error types are never retried',
     ['openStoredFile', 'FileNotFound'],
     ['analyseFile', 'FileNotFound'],
     ['analyseFile', 'UnsupportedFile'],
-    ['notifyWebhook', 'InvalidWebhook'],
     ['notifyWebhook', 'WebhookRejected'],
   ] as const)('%s: %s', async (activity, type) => {
     const { fileId } = await suite.harness.uploadFile(`${activity} ${type}`, 'text/plain');
