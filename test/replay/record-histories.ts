@@ -1,6 +1,9 @@
-// Records workflow histories for the replay tests: `npm run record-histories`.
-// Re-record only on purpose: a replay failure after a workflow change means the change would break
-// runs already in flight (version it with `patched()` instead).
+// Records workflow histories for the replay tests: `npm run record-histories [name...]` records the
+// named histories, or every one whose file is missing. A recorded history is never overwritten: a
+// replay failure after a workflow change means the change would break runs already in flight
+// (version it with `patched()` and record the new path under a new name instead).
+import fs from 'node:fs';
+import path from 'node:path';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
 import { TestSmtpServer } from '../helpers/smtp-test-server';
@@ -31,7 +34,41 @@ async function sendWelcome({ harness }: Recorders, to: string): Promise<string> 
   return response.json().jobId;
 }
 
-async function main(): Promise<void> {
+type Recording = (recorders: Recorders) => Promise<string>;
+
+// Upload histories before `process-upload-without-open-step` were recorded by workflow code that
+// still had the open step; recording them again now would lose that path.
+const RECORDINGS: Record<string, Recording> = {
+  'process-upload': (recorders) => {
+    recorders.receiver.answer([503], 200);
+    return uploadWithWebhook(recorders, 'a recorded upload\nwith two lines');
+  },
+  'process-upload-dead-lettered': (recorders) => {
+    recorders.receiver.answer([], 410);
+    return uploadWithWebhook(recorders, 'rejected hook');
+  },
+  'process-upload-without-open-step': (recorders) => {
+    recorders.receiver.answer([503], 200);
+    return uploadWithWebhook(recorders, 'an upload analysed\nwithout an open step');
+  },
+  'send-email-dead-lettered': (recorders) => sendWelcome(recorders, 'gone@example.com'),
+  'send-email': (recorders) => sendWelcome(recorders, 'replay@example.com'),
+};
+
+const recorded = (name: string) => fs.existsSync(path.join(HISTORIES_DIR, `${name}.json`));
+
+function chosenNames(args: string[]): string[] {
+  const unknown = args.filter((name) => !(name in RECORDINGS));
+  if (unknown.length > 0) throw new Error(`No recording named ${unknown.join(', ')}`);
+  const names = args.length > 0 ? args : Object.keys(RECORDINGS);
+  const existing = names.filter(recorded);
+  if (args.length > 0 && existing.length > 0) {
+    throw new Error(`Already recorded (never overwritten; record under a new name): ${existing.join(', ')}`);
+  }
+  return names.filter((name) => !recorded(name));
+}
+
+async function main(names: string[]): Promise<void> {
   // gone@ is refused with 550 (dead-lettered); the first DATA gets 421 (a retried delivery).
   const smtp = await TestSmtpServer.start({
     replyToData: (attempt) => (attempt === 1 ? { code: 421, message: '4.3.2 Try again later' } : undefined),
@@ -43,16 +80,7 @@ async function main(): Promise<void> {
     receiver: await new WebhookReceiver().start(),
   };
   try {
-    recorders.receiver.answer([503], 200);
-    await record('process-upload', recorders, () =>
-      uploadWithWebhook(recorders, 'a recorded upload\nwith two lines'),
-    );
-    recorders.receiver.answer([], 410);
-    await record('process-upload-dead-lettered', recorders, () =>
-      uploadWithWebhook(recorders, 'rejected hook'),
-    );
-    await record('send-email-dead-lettered', recorders, () => sendWelcome(recorders, 'gone@example.com'));
-    await record('send-email', recorders, () => sendWelcome(recorders, 'replay@example.com'));
+    for (const name of names) await record(name, recorders, () => RECORDINGS[name]!(recorders));
   } finally {
     await recorders.receiver.stop();
     await recorders.harness.stop();
@@ -61,8 +89,9 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().then(
-    () => console.log(`histories written to ${HISTORIES_DIR}`),
+  const names = chosenNames(process.argv.slice(2));
+  main(names).then(
+    () => console.log(`recorded ${names.join(', ') || 'nothing (all present)'} in ${HISTORIES_DIR}`),
     (error) => {
       console.error(error);
       process.exit(1);

@@ -7,6 +7,11 @@ import { bundleWorkflows } from '../helpers/temporal-env';
 const RECORDED = [
   ['process-upload', 'a failed webhook attempt, then success', 'completed'],
   ['process-upload-dead-lettered', 'webhook rejected, compensation, dead letter', 'failed'],
+  [
+    'process-upload-without-open-step',
+    'no open step (patched), a failed webhook attempt, then success',
+    'completed',
+  ],
   ['send-email', 'SMTP 421 once, then delivered', 'completed'],
   ['send-email-dead-lettered', 'SMTP 550, dead letter', 'failed'],
 ] as const;
@@ -21,5 +26,15 @@ describe('recorded histories replay against the current workflow code', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: await bundleWorkflows(WORKFLOWS_PATH) }, history, name),
     ).resolves.toBeUndefined();
+  });
+
+  it.each([
+    ['process-upload', ['openStoredFile', 'analyseFile', 'notifyWebhook']],
+    ['process-upload-without-open-step', ['analyseFile', 'notifyWebhook']],
+  ])('%s schedules the steps of its version of the workflow', (name, steps) => {
+    const scheduled = loadHistory(name).events.flatMap(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(scheduled).toEqual(steps);
   });
 });
