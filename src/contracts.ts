@@ -46,9 +46,12 @@ export interface StepHeartbeat {
 }
 
 export const progressQuery = defineQuery<JobProgress>('progress');
+/** When the job's first workflow task started (epoch ms): when a worker first took it up. */
+export const startedAtQuery = defineQuery<number>('startedAt');
 
-/** Memo key under which workflows keep their last progress, readable without a worker. */
+/** Memo keys under which workflows keep their last progress and start, readable without a worker. */
 export const PROGRESS_MEMO_KEY = 'progress';
+export const STARTED_AT_MEMO_KEY = 'startedAt';
 
 /** Error types that activities throw as non-retryable `ApplicationFailure`s. */
 export const ErrorType = {
