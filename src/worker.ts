@@ -14,6 +14,7 @@ import {
   describeConnectionError,
   temporalConnectionOptions,
 } from './temporal/client';
+import { jobLogAttributes } from './temporal/activity-log';
 import { installWorkerRuntime } from './temporal/runtime';
 import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
 import { openServices } from './services';
@@ -54,6 +55,7 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     activities: (options.wrapActivities ?? ((activities) => activities))(
       createActivities(options.dependencies),
     ),
+    interceptors: { activity: [jobLogAttributes] },
     // Heartbeats carry progress inside long steps; send them often enough to watch it move.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
@@ -115,7 +117,7 @@ export async function runWorkerUntilStopped(
   bundling.catch(() => undefined);
   const client = createTemporalClient(config);
   const services = await openServices(config);
-  const dependencies: ActivityDependencies = { config, logger, temporal: client, ...services };
+  const dependencies: ActivityDependencies = { config, temporal: client, ...services };
   const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
   const shutDown = async () => {
     stopWatching();

@@ -1,13 +1,11 @@
 import type { Config } from '../config';
 import { createSmtpTransport } from '../email/transport';
-import type { Logger } from '../logger';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
 import { createUploadActivities, type UploadActivityDependencies } from './upload';
 
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
   config: Config;
-  logger: Logger;
 }
 
 /** Every activity the worker registers, built from the side-effecting services they need. */
@@ -18,7 +16,6 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createEmailActivities({
       mailFrom: config.mailFrom,
       createTransport: () => createSmtpTransport(config),
-      logger: dependencies.logger,
     }),
     ...createDeadLetterActivities(dependencies),
   };

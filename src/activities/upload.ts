@@ -1,12 +1,10 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, type StepHeartbeat } from '../contracts';
 import { ContentAnalyser, UnreadableContentError, type ContentAnalysis } from '../files/content-analysis';
 import type { FileAnalysisRepository } from '../files/file-analysis-repository';
 import { BlobNotFoundError, type BlobStore, type OpenedBlob } from '../files/blob-store';
 import type { FileStore } from '../files/file-store';
-import type { Logger } from '../logger';
-import { activityLogger } from './job-log';
 import type { SideEffectLedger } from '../jobs/side-effects';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signBody } from '../webhooks/signature';
 
@@ -16,7 +14,6 @@ export interface UploadActivityDependencies {
   fileAnalyses: FileAnalysisRepository;
   sideEffects: SideEffectLedger;
   webhookSecret: string;
-  logger?: Logger;
 }
 
 export interface OpenedFile {
@@ -58,7 +55,6 @@ export function createUploadActivities({
   fileAnalyses,
   sideEffects,
   webhookSecret,
-  logger,
 }: UploadActivityDependencies) {
   return {
     async openStoredFile(fileId: string): Promise<OpenedFile> {
@@ -95,31 +91,29 @@ export function createUploadActivities({
         }
         throw error;
       }
-      const log = activityLogger(logger);
       if (analysis.sha256 !== expectedSha256) {
-        log.warn({ fileId, sha256: analysis.sha256, expectedSha256 }, 'checksum mismatch');
+        log.warn('checksum mismatch', { fileId, sha256: analysis.sha256, expectedSha256 });
         throw ApplicationFailure.nonRetryable(
           `Checksum mismatch: stored file has sha256 ${analysis.sha256}, intake recorded ${expectedSha256}`,
           ErrorType.checksumMismatch,
         );
       }
       await fileAnalyses.saveComplete(fileId, jobId, analysis);
-      log.info({ fileId, size: analysis.size, mimeType: analysis.mimeType }, 'file analysed');
+      log.info('file analysed', { fileId, size: analysis.size, mimeType: analysis.mimeType });
       return analysis;
     },
 
     /** Compensation: a dead-lettered job's analysis must not pass for a finished one. */
     async markUploadIncomplete({ fileId, jobId }: { fileId: string; jobId: string }): Promise<void> {
       await fileAnalyses.markIncomplete(fileId, jobId);
-      activityLogger(logger).warn({ fileId }, 'upload marked incomplete (compensation)');
+      log.warn('upload marked incomplete (compensation)', { fileId });
     },
 
     /** POSTs the signed result once per job, however often the activity is retried. */
     async notifyWebhook({ jobId, url, payload }: WebhookInput): Promise<WebhookOutcome> {
       const ledgerKey = `webhook:${jobId}`;
-      const log = activityLogger(logger);
       if (await sideEffects.isDone(ledgerKey)) {
-        log.info({ url }, 'webhook already delivered by an earlier attempt');
+        log.info('webhook already delivered by an earlier attempt', { url });
         return { status: null, alreadyDelivered: true };
       }
       const body = JSON.stringify(payload);
@@ -139,7 +133,7 @@ export function createUploadActivities({
           ]),
         });
       } catch (error) {
-        log.warn({ url, reason: (error as Error).message }, 'webhook unreachable');
+        log.warn('webhook unreachable', { url, reason: (error as Error).message });
         throw ApplicationFailure.retryable(
           `Webhook ${url} unreachable: ${(error as Error).message}`,
           'WebhookUnreachable',
@@ -148,11 +142,11 @@ export function createUploadActivities({
       await response.body?.cancel();
       if (response.ok) {
         await sideEffects.markDone(ledgerKey, jobId, 'webhook', String(response.status));
-        log.info({ url, status: response.status }, 'webhook delivered');
+        log.info('webhook delivered', { url, status: response.status });
         return { status: response.status, alreadyDelivered: false };
       }
       const message = `Webhook ${url} answered ${response.status}`;
-      log.warn({ url, status: response.status, retryable: isRetryableStatus(response.status) }, message);
+      log.warn(message, { url, status: response.status, retryable: isRetryableStatus(response.status) });
       if (isRetryableStatus(response.status)) throw ApplicationFailure.retryable(message, 'WebhookFailed');
       throw ApplicationFailure.nonRetryable(message, ErrorType.webhookRejected);
     },

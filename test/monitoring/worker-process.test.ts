@@ -58,6 +58,14 @@ describe('worker process: SDK metrics in /metrics, job identifiers in its logs',
     await polling;
   });
 
+  /** The worker's lines cross a pipe: one written before the job ended may still be on its way. */
+  async function logLine(matches: (line: Record<string, unknown>) => boolean) {
+    for (let poll = 0; poll < 50 && !logLines.some(matches); poll += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return logLines.find(matches);
+  }
+
   afterAll(async () => {
     if (worker && worker.exitCode === null) {
       worker.kill('SIGTERM');
@@ -85,9 +93,9 @@ describe('worker process: SDK metrics in /metrics, job identifiers in its logs',
     await env.client.workflow.getHandle(jobId).result();
     const runId = (await env.client.workflow.getHandle(jobId).describe()).runId;
 
-    const analysed = logLines.find((line) => line.msg === 'file analysed' && line.jobId === jobId);
+    const analysed = await logLine((line) => line.msg === 'file analysed' && line.jobId === jobId);
     expect(analysed).toMatchObject({ jobId, workflowId: jobId, runId, activity: 'analyseFile', attempt: 1 });
-    const delivered = logLines.find((line) => line.msg === 'webhook delivered' && line.jobId === jobId);
+    const delivered = await logLine((line) => line.msg === 'webhook delivered' && line.jobId === jobId);
     expect(delivered).toMatchObject({ workflowId: jobId, runId, activity: 'notifyWebhook', status: 200 });
   });
 
