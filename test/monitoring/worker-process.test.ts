@@ -106,7 +106,16 @@ describe('worker process: SDK metrics in /metrics, job identifiers in its logs',
     expect(sampleValue(families, 'durable_jobs_worker_metrics_up')).toBe(1);
     const sdkFamilies = families.filter((candidate) => candidate.name.startsWith('temporal_'));
     expect(sdkFamilies.length).toBeGreaterThan(0);
-    expect(family(families, 'temporal_workflow_completed')).toBeDefined();
-    expect(family(families, 'temporal_activity_execution_latency')).toBeDefined();
+    // The job the first test ran: one workflow completed, its analysis and webhook steps timed.
+    const total = (name: string, sample: string) =>
+      family(families, name)
+        ?.samples.filter((entry) => entry.name === sample)
+        .reduce((sum, entry) => sum + entry.value, 0);
+    expect(family(families, 'temporal_workflow_completed')?.type).toBe('counter');
+    expect(total('temporal_workflow_completed', 'temporal_workflow_completed')).toBeGreaterThanOrEqual(1);
+    expect(family(families, 'temporal_activity_execution_latency')?.type).toBe('histogram');
+    expect(
+      total('temporal_activity_execution_latency', 'temporal_activity_execution_latency_count'),
+    ).toBeGreaterThanOrEqual(2);
   });
 });
