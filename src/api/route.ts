@@ -50,7 +50,25 @@ export interface RouteResponse {
   stream?: AsyncIterable<string>;
 }
 
-export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
+/** The body of a status's other content types (`otherContent`), if it declares any. */
+type OtherBody<Spec> = Spec extends { otherContent: infer Other extends Record<string, TSchema> }
+  ? Static<Other[keyof Other]>
+  : never;
+
+/** One declared status: the body its schemas describe, or a stream when it declares a content type. */
+type DeclaredResponse<Status, Spec> = { status: Status; headers?: Record<string, string> } & (Spec extends {
+  schema: infer Body extends TSchema;
+}
+  ? | { body: Static<Body> | OtherBody<Spec>; stream?: undefined }
+    | (Spec extends { contentType: string } ? { stream: AsyncIterable<string>; body?: undefined } : never)
+  : { body?: undefined; stream?: undefined });
+
+/** What a handler may answer: one of its route's declared statuses, with a body of that status's schema. */
+export type HandlerResponse<Responses extends RouteSchema['responses']> = {
+  [Status in keyof Responses & number]: DeclaredResponse<Status, Responses[Status]>;
+}[keyof Responses & number];
+
+export interface RouteDefinition<S extends RouteSchema = RouteSchema, R = RouteResponse> {
   method: HttpMethod;
   /** Express-style parameters (`/jobs/:jobId`); the OpenAPI document writes them `{jobId}`. */
   path: string;
@@ -61,9 +79,15 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   bodyKind?: 'json' | 'stream';
   /** For a `stream` body: its content types and schemas, for the OpenAPI document. */
   streamBody?: Record<string, TSchema>;
-  handler(request: RouteRequest<S>): Promise<RouteResponse>;
+  handler(request: RouteRequest<S>): Promise<R>;
 }
 
-export function defineRoute<S extends RouteSchema>(route: RouteDefinition<S>): RouteDefinition {
+/**
+ * The handler's answers must be declared: `tsc` rejects an undeclared status or a body that is not
+ * its status's schema. (`const` keeps a returned `status: 200` the literal it is.)
+ */
+export function defineRoute<S extends RouteSchema, const R extends HandlerResponse<S['responses']>>(
+  route: RouteDefinition<S, R>,
+): RouteDefinition {
   return route as unknown as RouteDefinition;
 }

@@ -49,9 +49,9 @@ const HealthReport = Type.Object(
 
 /** A report that says Temporal is down is also an error body, like every other 503. */
 function healthAnswer(report: JobsHealthReport) {
-  if (report.status === 'ok') return { status: 200, body: report };
+  if (report.status === 'ok') return { status: 200 as const, body: report };
   const code = report.temporal === 'unreachable' ? ErrorCode.temporalUnavailable : ErrorCode.temporalRejected;
-  return { status: 503, body: { error: 'Temporal is unavailable', code, ...report } };
+  return { status: 503 as const, body: { error: 'Temporal is unavailable', code, ...report } };
 }
 
 export function createMonitoring(options: MonitoringOptions): Monitoring {
