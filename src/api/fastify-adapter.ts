@@ -106,8 +106,6 @@ function mount(app: FastifyInstance, route: RouteDefinition): void {
 
 export interface FastifyAdapterOptions {
   logger: Logger;
-  /** Largest JSON body accepted; stream routes enforce their own limits. */
-  bodyLimitBytes?: number;
   /** Told about every answered request, with the route pattern (not the raw URL); for metrics. */
   onRequestAnswered?: (sample: AnsweredRequest) => void;
 }
@@ -123,12 +121,13 @@ export interface AnsweredRequest {
 export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdapterOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // Largest JSON body accepted; stream routes enforce their own limits.
+    bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
     // Above every path parameter's maxLength, so that the schema names the parameter first.
     routerOptions: { maxParamLength: 1000 },
     // Errors raised before a route is found answer with the same JSON error contract.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error, _request, reply) => {
       const httpError = toHttpError(error);
       return (reply as FastifyReply).code(httpError.status).send(httpError.toBody());
     },

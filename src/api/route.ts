@@ -1,4 +1,4 @@
-// Framework-neutral route definitions (Spikard-shaped): method, path, one JSON Schema per request
+// Framework-neutral route definitions: method, path, one JSON Schema per request
 // part and per response, and an async handler returning status and body. The schemas give the
 // handler its types, the adapter (Fastify today) validates requests with them, and the OpenAPI
 // document (`openapi.ts`) is generated from them.
@@ -45,7 +45,7 @@ export interface RouteResponse {
   headers?: Record<string, string>;
   /**
    * A streamed body (Server-Sent Events), written chunk by chunk as it is produced; used instead
-   * of `body`. Adapters end the iteration (`return()`) when the client goes away.
+   * of `body`. The adapter ends the iteration (`return()`) when the client goes away.
    */
   stream?: AsyncIterable<string>;
 }

@@ -14,7 +14,6 @@ import {
 } from './template-params';
 
 interface EmailTemplate<Specs extends ParamSpecs> {
-  description: string;
   params: Specs;
   render(params: ParamsOf<Specs>): RenderedEmail;
 }
@@ -27,8 +26,8 @@ function layout(title: string, bodyHtml: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${bodyHtml}</body></html>`;
 }
 
+/** Sent once after signup. */
 const welcome = defineTemplate({
-  description: 'Sent once after signup',
   params: { name: text(true, 100) },
   render: ({ name }) => ({
     subject: `Welcome to durable-jobs, ${name}!`,
@@ -42,8 +41,8 @@ const welcome = defineTemplate({
   }),
 });
 
+/** A link to choose a new password. */
 const passwordReset = defineTemplate({
-  description: 'A link to choose a new password',
   params: { name: text(true, 100), resetUrl: url(true), expiresInMinutes: integer(false, 1, 24 * 60) },
   render: ({ name, resetUrl, expiresInMinutes = 60 }) => ({
     subject: 'Reset your durable-jobs password',
@@ -61,8 +60,8 @@ const passwordReset = defineTemplate({
   }),
 });
 
+/** Sent to an upload's notifyEmail when its processing has finished. */
 const uploadProcessed = defineTemplate({
-  description: "Sent to an upload's notifyEmail when its processing has finished",
   params: {
     fileId: text(true, 100),
     mimeType: text(true, 100),

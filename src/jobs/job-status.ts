@@ -34,11 +34,10 @@ export interface JobStatus {
 
 export interface JobStatusOptions {
   webUiBaseUrl: string;
-  /** How long a running job's query may wait for a worker (only runs begun before the memo kept their start). */
-  queryTimeoutMs?: number;
 }
 
-const DEFAULT_QUERY_TIMEOUT_MS = 1_000;
+/** How long a running job's query may wait for a worker (only runs begun before the memo kept their start). */
+const QUERY_TIMEOUT_MS = 1_000;
 
 export function webUiUrl(base: string, namespace: string, workflowId: string, runId: string): string {
   return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
@@ -90,10 +89,9 @@ function hasStarted(description: WorkflowExecutionDescription): boolean {
 async function queriedStartedAt(
   client: Client,
   description: WorkflowExecutionDescription,
-  timeoutMs: number,
 ): Promise<number | undefined> {
   try {
-    return await client.withDeadline(Date.now() + timeoutMs, () =>
+    return await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
       client.workflow.getHandle(description.workflowId, description.runId).query(startedAtQuery),
     );
   } catch {
@@ -102,14 +100,10 @@ async function queriedStartedAt(
 }
 
 /** The memo has it all, except for runs begun before it kept the start time: their workflow knows it. */
-async function runningState(
-  client: Client,
-  description: WorkflowExecutionDescription,
-  timeoutMs: number,
-): Promise<StoredState> {
+async function runningState(client: Client, description: WorkflowExecutionDescription): Promise<StoredState> {
   const stored = storedState(description);
   if (stored.startedAt !== undefined || !hasStarted(description)) return stored;
-  return { ...stored, startedAt: await queriedStartedAt(client, description, timeoutMs) };
+  return { ...stored, startedAt: await queriedStartedAt(client, description) };
 }
 
 function highestAttempt(events: HistoryEvent[]): number {
@@ -203,8 +197,7 @@ async function runningStatus(
   options: JobStatusOptions,
 ): Promise<JobStatus> {
   const pending = description.raw.pendingActivities ?? [];
-  const timeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
-  const { progress, startedAt } = await runningState(client, description, timeoutMs);
+  const { progress, startedAt } = await runningState(client, description);
   const started = startedAt !== undefined || hasStarted(description);
   return {
     ...describedFields(client, description, options),

@@ -15,13 +15,10 @@ export interface MonitoringOptions {
   temporalAddress: string;
   webUiBaseUrl: string;
   workerMetricsAddress?: string;
-  /** Between two polls of one watched job; 750 ms by default. */
-  jobEventsIntervalMs?: number;
 }
 
 export interface Monitoring {
   routes: RouteDefinition[];
-  hub: JobEventHub;
   /** Ends open event streams, so that the server can close. */
   close(): void;
 }
@@ -58,7 +55,6 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
   const { temporal } = options;
   const hub = new JobEventHub({
     read: (jobId) => getJobStatus(temporal, jobId, { webUiBaseUrl: options.webUiBaseUrl }),
-    intervalMs: options.jobEventsIntervalMs,
   });
   const routes = [
     defineRoute({
@@ -111,5 +107,5 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
       },
     }),
   ];
-  return { routes, hub, close: () => hub.close() };
+  return { routes, close: () => hub.close() };
 }
