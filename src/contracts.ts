@@ -46,16 +46,18 @@ export interface StepHeartbeat {
 }
 
 export const progressQuery = defineQuery<JobProgress>('progress');
+/** When the job's first workflow task started (epoch ms): when a worker first took it up. */
+export const startedAtQuery = defineQuery<number>('startedAt');
 
-/** Memo key under which workflows keep their last progress, readable without a worker. */
+/** Memo keys under which workflows keep their last progress and start, readable without a worker. */
 export const PROGRESS_MEMO_KEY = 'progress';
+export const STARTED_AT_MEMO_KEY = 'startedAt';
 
 /** Error types that activities throw as non-retryable `ApplicationFailure`s. */
 export const ErrorType = {
   fileNotFound: 'FileNotFound',
   unsupportedFile: 'UnsupportedFile',
   checksumMismatch: 'ChecksumMismatch',
-  invalidWebhook: 'InvalidWebhook',
   webhookRejected: 'WebhookRejected',
   /** The outbound policy refused the destination (scheme, address, not an allowed host). */
   webhookDestinationRefused: 'WebhookDestinationRefused',
@@ -95,11 +97,7 @@ export const RETRY_POLICIES = {
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 6,
-    nonRetryableErrorTypes: [
-      ErrorType.invalidWebhook,
-      ErrorType.webhookRejected,
-      ErrorType.webhookDestinationRefused,
-    ],
+    nonRetryableErrorTypes: [ErrorType.webhookRejected, ErrorType.webhookDestinationRefused],
   },
   /** E-mail, like the seed's Bull `attempts: 5, backoff: exponential 2000`. */
   sendEmail: {

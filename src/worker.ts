@@ -15,6 +15,7 @@ import {
   temporalConnectionOptions,
 } from './temporal/client';
 import { FAILURE_CONVERTER_PATH, payloadDataConverter } from './temporal/data-converter';
+import { jobLogAttributes } from './temporal/activity-log';
 import { installWorkerRuntime } from './temporal/runtime';
 import { ensureRetentionSchedule } from './temporal/retention-schedule';
 import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
@@ -63,6 +64,7 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     activities: (options.wrapActivities ?? ((activities) => activities))(
       createActivities(options.dependencies),
     ),
+    interceptors: { activity: [jobLogAttributes] },
     // Heartbeats carry progress inside long steps; send them often enough to watch it move.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
@@ -139,7 +141,7 @@ export async function runWorkerUntilStopped(
   bundling.catch(() => undefined);
   const client = createTemporalClient(config);
   const services = await openServices(config);
-  const dependencies: ActivityDependencies = { config, logger, temporal: client, ...services };
+  const dependencies: ActivityDependencies = { config, temporal: client, ...services };
   const stopWatching = watchConnectivity(client, config.temporalAddress, logger);
   const shutDown = async () => {
     stopWatching();

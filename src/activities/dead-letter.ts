@@ -1,25 +1,19 @@
+import { log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { failedSteps } from '../dead-letters/attempt-history';
 import type { DeadLetterStore, NewDeadLetter } from '../dead-letters/dead-letter-store';
-import type { Logger } from '../logger';
 import { PayloadReader } from '../temporal/payload-reading';
-import { activityLogger } from './job-log';
 
 export interface DeadLetterActivityDependencies {
   temporal: Client;
   deadLetters: DeadLetterStore;
-  logger?: Logger;
 }
 
 /** What the workflow knows of the failure; the attempt history is read from Temporal. */
 export type DeadLetterRequest = Omit<NewDeadLetter, 'attempts' | 'jobStartedAt'>;
 
-export function createDeadLetterActivities({
-  temporal,
-  deadLetters,
-  logger,
-}: DeadLetterActivityDependencies) {
+export function createDeadLetterActivities({ temporal, deadLetters }: DeadLetterActivityDependencies) {
   return {
     /**
      * The compensating step's record. Reads the attempt history from the job's own Temporal
@@ -34,16 +28,13 @@ export function createDeadLetterActivities({
         attempts: failedSteps(events),
         jobStartedAt: optionalTsToDate(events[0]?.eventTime)?.toISOString() ?? null,
       });
-      activityLogger(logger).warn(
-        {
-          deadLetterId: entry.id,
-          jobType: request.jobType,
-          failedStep: request.failedStep,
-          errorType: request.errorType,
-          error: request.errorMessage,
-        },
-        'job dead-lettered',
-      );
+      log.warn('job dead-lettered', {
+        deadLetterId: entry.id,
+        jobType: request.jobType,
+        failedStep: request.failedStep,
+        errorType: request.errorType,
+        error: request.errorMessage,
+      });
       return { deadLetterId: entry.id };
     },
   };

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SmtpTransporter } from '../email/transport';
 
@@ -14,14 +14,11 @@ import { messageIdFor } from '../email/message-id';
 import { classifySmtpError } from '../email/smtp-errors';
 import { EmailRequestError } from '../email/template-params';
 import { renderEmailRequest } from '../email/templates';
-import type { Logger } from '../logger';
-import { activityLogger } from './job-log';
 
 export interface EmailActivityDependencies {
   mailFrom: string;
   /** Called once, on the first delivery. */
   createTransport(): SmtpTransporter;
-  logger?: Logger;
 }
 
 function addressOf(address: string | { address: string }): string {
@@ -53,11 +50,6 @@ export function createEmailActivities(dependencies: EmailActivityDependencies): 
   let transport: SmtpTransporter | undefined;
   const transportForDelivery = () => (transport ??= dependencies.createTransport());
 
-  /** What to send: rendered here from the job's request, or handed over rendered by older runs. */
-  function emailToDeliver(input: SendEmailInput | DeliverEmailInput): DeliverEmailInput {
-    return 'email' in input ? input : { to: input.to, email: render(input) };
-  }
-
   return {
     async renderEmail(input: SendEmailInput) {
       return render(input);
@@ -76,14 +68,16 @@ export function createEmailActivities(dependencies: EmailActivityDependencies): 
           html: email.html,
           messageId,
         });
-        activityLogger(dependencies.logger).info({ messageId, response: sent.response }, 'e-mail delivered');
+        log.info('e-mail delivered', { messageId, response: sent.response });
         return { messageId, accepted: sent.accepted.map(addressOf), response: sent.response };
       } catch (error) {
         const failure = classifySmtpError(error);
-        activityLogger(dependencies.logger).warn(
-          { messageId, errorType: failure.type, nonRetryable: failure.nonRetryable, reason: failure.message },
-          'e-mail not delivered',
-        );
+        log.warn('e-mail not delivered', {
+          messageId,
+          errorType: failure.type,
+          nonRetryable: failure.nonRetryable,
+          reason: failure.message,
+        });
         throw failure;
       }
     },

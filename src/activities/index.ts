@@ -1,6 +1,5 @@
 import type { Config } from '../config';
 import { createSmtpTransport } from '../email/transport';
-import type { Logger } from '../logger';
 import { createRetentionActivities } from './retention';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
@@ -8,7 +7,6 @@ import { createUploadActivities, type UploadActivityDependencies } from './uploa
 
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
   config: Config;
-  logger: Logger;
 }
 
 /** Every activity the worker registers, built from the side-effecting services they need. */
@@ -20,7 +18,6 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createEmailActivities({
       mailFrom: config.mailFrom,
       createTransport: () => createSmtpTransport(config),
-      logger: dependencies.logger,
     }),
     ...createDeadLetterActivities(dependencies),
   };

@@ -1,12 +1,11 @@
+import { log } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { DeadLetterStore } from '../dead-letters/dead-letter-store';
 import { redactDeadLetter } from '../dead-letters/redaction';
 import type { BlobStore } from '../files/blob-store';
 import type { ExpiryCutoffs, StoredFileRepository } from '../files/stored-file-repository';
-import type { Logger } from '../logger';
 import { retentionDeletedFilesTotal, retentionRedactedDeadLettersTotal } from '../monitoring/metrics';
-import { activityLogger } from './job-log';
 
 export interface RetentionActivityDependencies {
   temporal: Client;
@@ -14,7 +13,6 @@ export interface RetentionActivityDependencies {
   blobs: BlobStore;
   deadLetters: DeadLetterStore;
   config: Pick<Config, 'fileRetentionMs' | 'fileOrphanRetentionMs' | 'deadLetterRedactAfterMs'>;
-  logger?: Logger;
 }
 
 /** One batch of a sweep step, as of the sweep's `now` (the workflow's time, ISO-8601). */
@@ -68,7 +66,7 @@ export function createRetentionActivities(dependencies: RetentionActivityDepende
     }
     if (deleted > 0) {
       retentionDeletedFilesTotal.inc({ reason }, deleted);
-      activityLogger(dependencies.logger).info({ reason, deleted }, 'retention deleted files');
+      log.info('retention deleted files', { reason, deleted });
     }
     return { seen: claimed.length, done: deleted };
   }
@@ -106,7 +104,7 @@ export function createRetentionActivities(dependencies: RetentionActivityDepende
       }
       if (redacted > 0) {
         retentionRedactedDeadLettersTotal.inc(redacted);
-        activityLogger(dependencies.logger).info({ redacted }, 'retention redacted dead letters');
+        log.info('retention redacted dead letters', { redacted });
       }
       return { seen: due.length, done: redacted };
     },

@@ -1,12 +1,10 @@
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType, type StepHeartbeat } from '../contracts';
 import { ContentAnalyser, UnreadableContentError, type ContentAnalysis } from '../files/content-analysis';
 import type { FileAnalysisRepository } from '../files/file-analysis-repository';
 import { BlobNotFoundError, type BlobStore, type OpenedBlob } from '../files/blob-store';
 import type { FileStore } from '../files/file-store';
-import type { Logger } from '../logger';
-import { activityLogger, jobLogFields } from './job-log';
 import type { SideEffectLedger } from '../jobs/side-effects';
 import type { WebhookDelivery } from '../webhooks/delivery';
 import { deliveryFailure } from '../webhooks/delivery-failure';
@@ -17,7 +15,6 @@ export interface UploadActivityDependencies {
   fileAnalyses: FileAnalysisRepository;
   sideEffects: SideEffectLedger;
   webhooks: WebhookDelivery;
-  logger?: Logger;
 }
 
 export interface OpenedFile {
@@ -53,14 +50,11 @@ export function createUploadActivities({
   fileAnalyses,
   sideEffects,
   webhooks,
-  logger,
 }: UploadActivityDependencies) {
   return {
     async openStoredFile(fileId: string): Promise<OpenedFile> {
       const stored = await files.get(fileId);
       if (!stored) throw fileNotFound(fileId);
-      // Also recorded by the API at start; this covers jobs started by a redrive or the outbox.
-      await files.linkJob(fileId, jobLogFields().jobId);
       // Any failure but a missing blob (an unreachable object store, say) is left retryable.
       const size = await blobs.size(fileId);
       if (size === undefined) throw fileNotFound(fileId);
@@ -70,6 +64,8 @@ export function createUploadActivities({
     /** Streams the file once, heartbeating how far it got, so a stalled read times out. */
     async analyseFile({ jobId, fileId, expectedSha256 }: AnalyseFileInput): Promise<ContentAnalysis> {
       const context = Context.current();
+      // Also recorded by the API at start; this covers jobs started by a redrive or the outbox.
+      await files.linkJob(fileId, jobId);
       let opened: OpenedBlob;
       try {
         opened = await blobs.open(fileId, { signal: context.cancellationSignal });
@@ -92,41 +88,39 @@ export function createUploadActivities({
         }
         throw error;
       }
-      const log = activityLogger(logger);
       if (analysis.sha256 !== expectedSha256) {
-        log.warn({ fileId, sha256: analysis.sha256, expectedSha256 }, 'checksum mismatch');
+        log.warn('checksum mismatch', { fileId, sha256: analysis.sha256, expectedSha256 });
         throw ApplicationFailure.nonRetryable(
           `Checksum mismatch: stored file has sha256 ${analysis.sha256}, intake recorded ${expectedSha256}`,
           ErrorType.checksumMismatch,
         );
       }
       await fileAnalyses.saveComplete(fileId, jobId, analysis);
-      log.info({ fileId, size: analysis.size, mimeType: analysis.mimeType }, 'file analysed');
+      log.info('file analysed', { fileId, size: analysis.size, mimeType: analysis.mimeType });
       return analysis;
     },
 
     /** Compensation: a dead-lettered job's analysis must not pass for a finished one. */
     async markUploadIncomplete({ fileId, jobId }: { fileId: string; jobId: string }): Promise<void> {
       await fileAnalyses.markIncomplete(fileId, jobId);
-      activityLogger(logger).warn({ fileId }, 'upload marked incomplete (compensation)');
+      log.warn('upload marked incomplete (compensation)', { fileId });
     },
 
     /** POSTs the signed result once per job, however often the activity is retried. */
     async notifyWebhook({ jobId, url, payload }: WebhookInput): Promise<WebhookOutcome> {
       const ledgerKey = `webhook:${jobId}`;
-      const log = activityLogger(logger);
       if (await sideEffects.isDone(ledgerKey)) {
-        log.info({ url }, 'webhook already delivered by an earlier attempt');
+        log.info('webhook already delivered by an earlier attempt', { url });
         return { status: null, alreadyDelivered: true };
       }
       const signal = Context.current().cancellationSignal;
       const outcome = await webhooks.deliver({ jobId, url, payload, signal });
       if (outcome.kind !== 'delivered') {
-        log.warn({ url, outcome }, 'webhook not delivered');
+        log.warn('webhook not delivered', { url, outcome });
         throw deliveryFailure(url, outcome);
       }
       await sideEffects.markDone(ledgerKey, jobId, 'webhook', String(outcome.status));
-      log.info({ url, status: outcome.status }, 'webhook delivered');
+      log.info('webhook delivered', { url, status: outcome.status });
       return { status: outcome.status, alreadyDelivered: false };
     },
   };

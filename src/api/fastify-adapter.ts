@@ -154,8 +154,6 @@ export interface FastifyAdapterOptions {
   logger: Logger;
   /** Who is calling, and whether they may use a route of the given access. */
   authenticate: Authenticator;
-  /** Largest JSON body accepted; stream routes enforce their own limits. */
-  bodyLimitBytes?: number;
   /** Told about every answered request, with the route pattern (not the raw URL); for metrics. */
   onRequestAnswered?: (sample: AnsweredRequest) => void;
 }
@@ -171,12 +169,13 @@ export interface AnsweredRequest {
 export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdapterOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    // Largest JSON body accepted; stream routes enforce their own limits.
+    bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
     // Above every path parameter's maxLength, so that the schema names the parameter first.
     routerOptions: { maxParamLength: 1000 },
     // Errors raised before a route is found answer with the same JSON error contract.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error, _request, reply) => {
       return sendError(reply as FastifyReply, toHttpError(error));
     },
   });

@@ -107,7 +107,14 @@ export interface OpenApiInfo {
   description?: string;
 }
 
-export function openApiDocument(routes: RouteDefinition[], info: OpenApiInfo): JsonObject {
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: OpenApiInfo;
+  paths: Record<string, JsonObject>;
+  components: { securitySchemes: JsonObject };
+}
+
+export function openApiDocument(routes: RouteDefinition[], info: OpenApiInfo): OpenApiDocument {
   const paths: Record<string, JsonObject> = {};
   for (const route of routes) {
     const path = openApiPath(route.path);

@@ -1,4 +1,4 @@
-// Framework-neutral route definitions (Spikard-shaped): method, path, one JSON Schema per request
+// Framework-neutral route definitions: method, path, one JSON Schema per request
 // part and per response, and an async handler returning status and body. The schemas give the
 // handler its types, the adapter (Fastify today) validates requests with them, and the OpenAPI
 // document (`openapi.ts`) is generated from them.
@@ -54,7 +54,7 @@ export interface RouteResponse {
   headers?: Record<string, string>;
   /**
    * A streamed body (Server-Sent Events), written chunk by chunk as it is produced; used instead
-   * of `body`. Adapters end the iteration (`return()`) when the client goes away.
+   * of `body`. The adapter ends the iteration (`return()`) when the client goes away.
    */
   stream?: AsyncIterable<string>;
 }
@@ -66,7 +66,25 @@ export interface RouteCors {
   allowHeaders: string[];
 }
 
-export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
+/** The body of a status's other content types (`otherContent`), if it declares any. */
+type OtherBody<Spec> = Spec extends { otherContent: infer Other extends Record<string, TSchema> }
+  ? Static<Other[keyof Other]>
+  : never;
+
+/** One declared status: the body its schemas describe, or a stream when it declares a content type. */
+type DeclaredResponse<Status, Spec> = { status: Status; headers?: Record<string, string> } & (Spec extends {
+  schema: infer Body extends TSchema;
+}
+  ? | { body: Static<Body> | OtherBody<Spec>; stream?: undefined }
+    | (Spec extends { contentType: string } ? { stream: AsyncIterable<string>; body?: undefined } : never)
+  : { body?: undefined; stream?: undefined });
+
+/** What a handler may answer: one of its route's declared statuses, with a body of that status's schema. */
+export type HandlerResponse<Responses extends RouteSchema['responses']> = {
+  [Status in keyof Responses & number]: DeclaredResponse<Status, Responses[Status]>;
+}[keyof Responses & number];
+
+export interface RouteDefinition<S extends RouteSchema = RouteSchema, R = RouteResponse> {
   method: HttpMethod;
   /** Express-style parameters (`/jobs/:jobId`); the OpenAPI document writes them `{jobId}`. */
   path: string;
@@ -80,9 +98,15 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   /** For a `stream` body: its content types and schemas, for the OpenAPI document. */
   streamBody?: Record<string, TSchema>;
   cors?: RouteCors;
-  handler(request: RouteRequest<S>): Promise<RouteResponse>;
+  handler(request: RouteRequest<S>): Promise<R>;
 }
 
-export function defineRoute<S extends RouteSchema>(route: RouteDefinition<S>): RouteDefinition {
+/**
+ * The handler's answers must be declared: `tsc` rejects an undeclared status or a body that is not
+ * its status's schema. (`const` keeps a returned `status: 200` the literal it is.)
+ */
+export function defineRoute<S extends RouteSchema, const R extends HandlerResponse<S['responses']>>(
+  route: RouteDefinition<S, R>,
+): RouteDefinition {
   return route as unknown as RouteDefinition;
 }

@@ -19,8 +19,8 @@ export const ErrorBody = Type.Object(
   { additionalProperties: true, title: 'Error' },
 );
 
-export function errorResponse(description: string): ResponseSpec {
-  return { description, schema: ErrorBody };
+export function errorResponse(description: string) {
+  return { description, schema: ErrorBody } satisfies ResponseSpec;
 }
 
 export const temporalDown = errorResponse('Temporal is unavailable or refused the request');
@@ -40,7 +40,7 @@ export const JobAccepted = Type.Object(
 );
 
 export const jobAccepted = (jobId: string) => ({
-  status: 202,
+  status: 202 as const,
   body: { status: 'queued' as const, jobId, statusUrl: `/jobs/${jobId}` },
   headers: { location: `/jobs/${jobId}` },
 });

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { loadConfig, requireApiAuth, type Config } from '../config';
 import type { CapturedMailbox } from '../email/mailbox';
 import { createLogger, type Logger } from '../logger';
@@ -8,7 +7,6 @@ import { openServices } from '../services';
 import { buildApp } from './app';
 
 export interface RunningApi {
-  app: FastifyInstance;
   stop(): Promise<void>;
 }
 
@@ -33,7 +31,6 @@ export async function startApi(
   relay.start();
   logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening');
   return {
-    app,
     stop: async () => {
       await relay.stop();
       await app.close();

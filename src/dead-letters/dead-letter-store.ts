@@ -104,7 +104,7 @@ export interface DeadLetterListOptions {
   cursor?: string;
 }
 
-/** The dead-letter queue: durable in the service's database, shared by every API and worker process. */
+/** The dead-letter queue, durable in the service's database: one host's on SQLite, every host's on PostgreSQL. */
 export interface DeadLetterStore {
   /** Idempotent per job run: recording the same failure twice keeps one entry and returns it. */
   record(entry: NewDeadLetter, now?: Date): Promise<DeadLetter>;

@@ -16,7 +16,6 @@ import {
 } from './template-params';
 
 interface EmailTemplate<Specs extends ParamSpecs> {
-  description: string;
   /**
    * The scope a caller needs to request this template through the API. Server-side sends (the
    * signup's welcome, an upload's notification) are not requests and are not limited by it.
@@ -34,8 +33,8 @@ function layout(title: string, bodyHtml: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${bodyHtml}</body></html>`;
 }
 
+/** Sent once after signup. */
 const welcome = defineTemplate({
-  description: 'Sent once after signup',
   requestableWith: 'jobs:create',
   params: { name: text(true, 100) },
   render: ({ name }) => ({
@@ -50,8 +49,8 @@ const welcome = defineTemplate({
   }),
 });
 
+/** A link to choose a new password. */
 const passwordReset = defineTemplate({
-  description: 'A link to choose a new password',
   // Internal only: a reset link sent to any address on request would make the service a phishing relay.
   requestableWith: 'admin',
   params: { name: text(true, 100), resetUrl: url(true), expiresInMinutes: integer(false, 1, 24 * 60) },
@@ -71,8 +70,8 @@ const passwordReset = defineTemplate({
   }),
 });
 
+/** Sent to an upload's notifyEmail when its processing has finished. */
 const uploadProcessed = defineTemplate({
-  description: "Sent to an upload's notifyEmail when its processing has finished",
   // Sent by the upload job itself; nobody needs to request it with made-up facts.
   requestableWith: 'admin',
   params: {

@@ -14,17 +14,7 @@ export function smtpUrlOf(settings: SmtpSettings): string {
 // Bounded so that a silent server fails an attempt (and is retried) well within the activity timeout.
 const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
+/** nodemailer reads the URL itself: host, port (465 for smtps:, else 587), TLS, credentials, options. */
 export function createSmtpTransport(settings: SmtpSettings): SmtpTransporter {
-  const url = new URL(smtpUrlOf(settings));
-  const secure = url.protocol === 'smtps:';
-  const auth = url.username
-    ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
-    : undefined;
-  return nodemailer.createTransport({
-    host: url.hostname,
-    port: url.port ? Number(url.port) : secure ? 465 : 587,
-    secure,
-    auth,
-    ...SMTP_TIMEOUTS,
-  });
+  return nodemailer.createTransport({ url: smtpUrlOf(settings), ...SMTP_TIMEOUTS });
 }

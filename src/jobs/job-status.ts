@@ -5,7 +5,8 @@ import { temporal } from '@temporalio/proto';
 import {
   JOB_STATE_SEARCH_ATTRIBUTE,
   PROGRESS_MEMO_KEY,
-  progressQuery,
+  STARTED_AT_MEMO_KEY,
+  startedAtQuery,
   type JobProgress,
   type JobState,
   type StepHeartbeat,
@@ -22,6 +23,7 @@ export interface JobStatus {
   state: JobState;
   stage: string;
   progress: number;
+  /** Running: the attempt of the step under way (0 between steps). Closed: the most any step took. */
   attempts: number;
   result: unknown;
   error: string | null;
@@ -33,11 +35,10 @@ export interface JobStatus {
 
 export interface JobStatusOptions {
   webUiBaseUrl: string;
-  /** How long to wait for a worker to answer the progress query before using the stored figure. */
-  queryTimeoutMs?: number;
 }
 
-const DEFAULT_QUERY_TIMEOUT_MS = 1_000;
+/** How long a running job's query may wait for a worker (only runs begun before the memo kept their start). */
+const QUERY_TIMEOUT_MS = 1_000;
 
 export function webUiUrl(base: string, namespace: string, workflowId: string, runId: string): string {
   return `${base}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${runId}/history`;
@@ -66,31 +67,48 @@ export function refineProgress(progress: JobProgress, pending: PendingActivity[]
   return progress.percent;
 }
 
-function storedProgress(description: WorkflowExecutionDescription): JobProgress {
-  const stored = description.memo?.[PROGRESS_MEMO_KEY] as JobProgress | undefined;
-  return stored ?? { stage: 'queued', percent: 0 };
+/** What the workflow keeps in its memo at every progress report: the current figure, always. */
+interface StoredState {
+  progress: JobProgress;
+  startedAt?: number;
 }
 
-async function liveProgress(
+function storedState(description: WorkflowExecutionDescription): StoredState {
+  const memo = description.memo ?? {};
+  return {
+    progress: (memo[PROGRESS_MEMO_KEY] as JobProgress | undefined) ?? { stage: 'queued', percent: 0 },
+    startedAt: memo[STARTED_AT_MEMO_KEY] as number | undefined,
+  };
+}
+
+/** A worker has run the job's first workflow task, which marks it running. */
+function hasStarted(description: WorkflowExecutionDescription): boolean {
+  const marked = description.typedSearchAttributes.get(JOB_STATE_SEARCH_ATTRIBUTE);
+  return marked !== undefined && marked !== 'queued';
+}
+
+async function queriedStartedAt(
   client: Client,
-  jobId: string,
-  timeoutMs: number,
-): Promise<JobProgress | undefined> {
+  description: WorkflowExecutionDescription,
+): Promise<number | undefined> {
   try {
-    return await client.withDeadline(Date.now() + timeoutMs, () =>
-      client.workflow.getHandle(jobId).query(progressQuery),
+    return await client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () =>
+      client.workflow.getHandle(description.workflowId, description.runId).query(startedAtQuery),
     );
   } catch {
-    return undefined; // no worker answering right now: the memo is a close second
+    return undefined; // no worker answering right now
   }
 }
 
-function highestAttempt(events: HistoryEvent[], pending: PendingActivity[]): number {
-  const attempts = [
-    ...events.map((event) => event.activityTaskStartedEventAttributes?.attempt ?? 0),
-    ...pending.map((activity) => activity.attempt ?? 0),
-  ];
-  return Math.max(0, ...attempts);
+/** The memo has it all, except for runs begun before it kept the start time: their workflow knows it. */
+async function runningState(client: Client, description: WorkflowExecutionDescription): Promise<StoredState> {
+  const stored = storedState(description);
+  if (stored.startedAt !== undefined || !hasStarted(description)) return stored;
+  return { ...stored, startedAt: await queriedStartedAt(client, description) };
+}
+
+function highestAttempt(events: HistoryEvent[]): number {
+  return Math.max(0, ...events.map((event) => event.activityTaskStartedEventAttributes?.attempt ?? 0));
 }
 
 function firstWorkflowTaskStart(events: HistoryEvent[]): Date | undefined {
@@ -141,15 +159,8 @@ function lastActivityFailure(pending: PendingActivity[]): string | null {
   return failure ? describeFailure(failure) : null;
 }
 
-function stateOf(
-  description: WorkflowExecutionDescription,
-  pending: PendingActivity[],
-  startedAt: Date | undefined,
-): JobState {
+function closedState(description: WorkflowExecutionDescription): JobState {
   switch (description.status.name) {
-    case 'RUNNING':
-      if (retryingActivity(pending)) return 'retrying';
-      return startedAt ? 'running' : 'queued';
     case 'COMPLETED':
       return 'completed';
     case 'CANCELLED':
@@ -162,47 +173,82 @@ function stateOf(
   }
 }
 
+type StatusFields = Pick<JobStatus, 'jobId' | 'runId' | 'type' | 'createdAt' | 'finishedAt' | 'webUiUrl'>;
+
+function describedFields(
+  client: Client,
+  description: WorkflowExecutionDescription,
+  options: JobStatusOptions,
+): StatusFields {
+  const { workflowId, runId } = description;
+  return {
+    jobId: workflowId,
+    runId,
+    type: description.type,
+    createdAt: description.startTime.toISOString(),
+    finishedAt: description.closeTime?.toISOString() ?? null,
+    webUiUrl: webUiUrl(options.webUiBaseUrl, client.options.namespace, workflowId, runId),
+  };
+}
+
+/** A running job is read from its description alone: memo, search attributes, pending activities. */
+async function runningStatus(
+  client: Client,
+  description: WorkflowExecutionDescription,
+  options: JobStatusOptions,
+): Promise<JobStatus> {
+  // Raw protos: their heartbeat details and failure messages may be encrypted.
+  const pending = await PayloadReader.of(client).pendingActivities(description.raw.pendingActivities ?? []);
+  const { progress, startedAt } = await runningState(client, description);
+  const started = startedAt !== undefined || hasStarted(description);
+  return {
+    ...describedFields(client, description, options),
+    state: retryingActivity(pending) ? 'retrying' : started ? 'running' : 'queued',
+    stage: progress.stage,
+    progress: refineProgress(progress, pending),
+    attempts: Math.max(0, ...pending.map((activity) => activity.attempt ?? 0)),
+    result: null,
+    error: lastActivityFailure(pending),
+    startedAt: startedAt === undefined ? null : new Date(startedAt).toISOString(),
+  };
+}
+
+/** A closed job's history no longer grows; its result, failure and attempts are read from it. */
+async function closedStatus(
+  client: Client,
+  description: WorkflowExecutionDescription,
+  options: JobStatusOptions,
+): Promise<JobStatus> {
+  const history = await client.workflow.getHandle(description.workflowId, description.runId).fetchHistory();
+  // Raw protos: their payloads and failure messages may be encrypted.
+  const events = await PayloadReader.of(client).events(history.events ?? []);
+  const state = closedState(description);
+  const { progress } = storedState(description);
+  return {
+    ...describedFields(client, description, options),
+    state,
+    stage: progress.stage,
+    progress: progress.percent,
+    attempts: highestAttempt(events),
+    result: state === 'completed' ? completedResult(events) : null,
+    error: closingFailure(events),
+    startedAt: firstWorkflowTaskStart(events)?.toISOString() ?? null,
+  };
+}
+
 /** The status of any job, read from Temporal alone; `undefined` when no such job exists. */
 export async function getJobStatus(
   client: Client,
   jobId: string,
   options: JobStatusOptions,
 ): Promise<JobStatus | undefined> {
-  const handle = client.workflow.getHandle(jobId);
   let description: WorkflowExecutionDescription;
   try {
-    description = await handle.describe();
+    description = await client.workflow.getHandle(jobId).describe();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
   }
-  const history = await client.workflow.getHandle(jobId, description.runId).fetchHistory();
-  // Raw protos: their payloads and failure messages may be encrypted.
-  const reader = PayloadReader.of(client);
-  const events = await reader.events(history.events ?? []);
-  const pending = await reader.pendingActivities(description.raw.pendingActivities ?? []);
-  const running = description.status.name === 'RUNNING';
-  const startedAt = firstWorkflowTaskStart(events);
-  const state = stateOf(description, pending, startedAt);
-
-  const progress =
-    (running
-      ? await liveProgress(client, jobId, options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS)
-      : undefined) ?? storedProgress(description);
-
-  return {
-    jobId,
-    runId: description.runId,
-    type: description.type,
-    state,
-    stage: progress.stage,
-    progress: running ? refineProgress(progress, pending) : progress.percent,
-    attempts: highestAttempt(events, pending),
-    result: state === 'completed' ? completedResult(events) : null,
-    error: running ? lastActivityFailure(pending) : closingFailure(events),
-    createdAt: description.startTime.toISOString(),
-    startedAt: startedAt?.toISOString() ?? null,
-    finishedAt: description.closeTime?.toISOString() ?? null,
-    webUiUrl: webUiUrl(options.webUiBaseUrl, client.options.namespace, jobId, description.runId),
-  };
+  const read = description.status.name === 'RUNNING' ? runningStatus : closedStatus;
+  return read(client, description, options);
 }

@@ -1,6 +1,6 @@
 // Live job status for Server-Sent Events. One shared watcher per job id polls Temporal while at
 // least one client listens, and stops when the last one leaves or the job ends: a hundred clients
-// watching one job cost one poll per interval.
+// of one API process watching one job cost one poll per interval.
 import type { JobStatus } from '../jobs/job-status';
 import type { JobState } from '../contracts';
 import { eventStreamsOpen, jobWatchersActive } from './metrics';
@@ -185,8 +185,6 @@ export function parseLastEventId(header: string | undefined): number | undefined
 }
 
 export interface JobEventStream {
-  /** The job's current event before any waiting; undefined when the client already has it. */
-  first: JobEvent;
   /** True when the job had already ended and the client already saw its last event. */
   alreadyFinished: boolean;
   /** SSE text, ending when the job ends, the client leaves, or the hub closes. */
@@ -234,13 +232,13 @@ export class JobEventHub {
     const seen = lastEventId ?? -1;
     if (first.final && first.id <= seen) {
       if (watcher.listenerCount === 0) watcher.stop();
-      return { first, alreadyFinished: true, stream: (async function* () {})() };
+      return { alreadyFinished: true, stream: (async function* () {})() };
     }
     // A stream that is never read (the client left first) must not leave its watcher behind.
     setTimeout(() => {
       if (watcher.listenerCount === 0) watcher.stop();
     }, UNREAD_STREAM_GRACE_MS).unref();
-    return { first, alreadyFinished: false, stream: this.follow(jobId, first, seen) };
+    return { alreadyFinished: false, stream: this.follow(jobId, first, seen) };
   }
 
   /** Ends every open stream (the server is shutting down). */

@@ -18,6 +18,8 @@ import {
   JOB_STATE_SEARCH_ATTRIBUTE,
   PROGRESS_MEMO_KEY,
   progressQuery,
+  STARTED_AT_MEMO_KEY,
+  startedAtQuery,
   type JobProgress,
   type JobState,
   type JobType,
@@ -27,9 +29,12 @@ const { recordDeadLetter } = proxyActivities<DeadLetterActivities>(ACTIVITY_OPTI
 
 export class ProgressReporter {
   private current: JobProgress = { stage: 'queued', percent: 0 };
+  /** Workflow time in the first task is when that task started: when a worker took the job up. */
+  private readonly startedAt = Date.now();
 
   constructor() {
     setHandler(progressQuery, () => this.current);
+    setHandler(startedAtQuery, () => this.startedAt);
   }
 
   get progress(): JobProgress {
@@ -40,7 +45,7 @@ export class ProgressReporter {
   report(stage: string, percent: number, stepEndsAt?: number): void {
     this.current = stepEndsAt === undefined ? { stage, percent } : { stage, percent, stepEndsAt };
     // The memo keeps the last figure readable while no worker is there to answer the query.
-    upsertMemo({ [PROGRESS_MEMO_KEY]: this.current });
+    upsertMemo({ [PROGRESS_MEMO_KEY]: this.current, [STARTED_AT_MEMO_KEY]: this.startedAt });
   }
 }
 

@@ -57,6 +57,11 @@ function finalStage(): string[] {
 
 const APP_SERVICES = ['api', 'worker'];
 
+/** How Docker runs a health check: `CMD` (exec form) or `CMD-SHELL`, followed by the command. */
+function checkForm(test: unknown): unknown {
+  return Array.isArray(test) && test.length >= 2 ? test[0] : undefined;
+}
+
 describe('docker-compose.yml', () => {
   const services = loadCompose();
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
@@ -92,8 +97,12 @@ describe('docker-compose.yml', () => {
   it.each(APP_SERVICES)('%s runs an npm script of that name from the image', (name) => {
     const command = services[name]!.command;
     expect(command).toEqual([name]);
-    expect(scripts[name]).toBeDefined();
-    expect(services[name]!.build).toBeDefined();
+    const [, entry] = /^tsx (src\/[\w/-]+\.ts)$/.exec(scripts[name] ?? '') ?? [];
+    expect({ name, entryExists: entry !== undefined && fs.existsSync(path.join(ROOT, entry)) }).toEqual({
+      name,
+      entryExists: true,
+    });
+    expect(services[name]!.build).toBe('.');
   });
 
   it('pins every image it pulls by a version tag', () => {
@@ -113,7 +122,10 @@ describe('docker-compose.yml', () => {
       for (const [target, { condition }] of Object.entries(dependsOn)) {
         expect({ name, target, exists: target in services }).toEqual({ name, target, exists: true });
         expect({ name, target, condition }).toEqual({ name, target, condition: 'service_healthy' });
-        expect(services[target]!.healthcheck?.test).toBeDefined();
+        expect({ target, form: checkForm(services[target]!.healthcheck?.test) }).toEqual({
+          target,
+          form: expect.stringMatching(/^CMD(-SHELL)?$/),
+        });
       }
     }
     expect(Object.keys(services.worker!.depends_on ?? {})).toEqual(
@@ -124,7 +136,10 @@ describe('docker-compose.yml', () => {
   it('lets the worker scale: no fixed container name or host port', () => {
     expect(services.worker!.container_name).toBeUndefined();
     expect(services.worker!.ports).toBeUndefined();
-    expect(services.worker!.healthcheck?.test).toBeDefined();
+    const check = services.worker!.healthcheck?.test as string[];
+    const metricsPort = environmentValue(services.worker!, 'WORKER_METRICS_ADDRESS')?.split(':')[1];
+    expect(checkForm(check)).toBe('CMD');
+    expect(check.at(-1)).toContain(`http://127.0.0.1:${metricsPort}/metrics`);
   });
 
   it('mounts only files that exist', () => {

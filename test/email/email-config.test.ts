@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config';
-import { smtpUrlOf } from '../../src/email/transport';
+import { createSmtpTransport, smtpUrlOf } from '../../src/email/transport';
 
 describe('e-mail configuration', () => {
   it('defaults to the embedded capturing server on DEV_SMTP_PORT 2525', () => {
@@ -28,5 +28,18 @@ describe('e-mail configuration', () => {
   ])('rejects %s=%p naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(variable);
+  });
+
+  it('hands the URL to nodemailer, which decodes the credentials and keeps the timeouts', () => {
+    const config = loadConfig({ SMTP_URL: 'smtps://jobs%40example.com:p%3Ass%20word@mail.example.com' });
+    const transport = createSmtpTransport(config) as unknown as { transporter: { options: object } };
+    expect(transport.transporter.options).toEqual({
+      host: 'mail.example.com',
+      secure: true,
+      auth: { user: 'jobs@example.com', pass: 'p:ss word' },
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
   });
 });

@@ -1,6 +1,5 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { RETRY_POLICIES } from '../../src/contracts';
 import { getJob, postEmail, startEmailHarness, type EmailHarness } from '../helpers/email-harness';
 import { closedPort } from '../helpers/ports';
 
@@ -27,7 +26,6 @@ describe('SMTP server unreachable', () => {
   });
 
   it('retries with the declared backoff, gives up after exactly 5 attempts and dead-letters the job', async () => {
-    expect(RETRY_POLICIES.sendEmail.maximumAttempts).toBe(5);
     const wallStart = performance.now();
     const jobId = await postEmail(harness.app, {
       to: 'ann@example.com',

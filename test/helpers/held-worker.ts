@@ -4,7 +4,6 @@ import { Context } from '@temporalio/activity';
 import { NativeConnection } from '@temporalio/worker';
 import type { JobActivities } from '../../src/activities';
 import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
 import { openServices } from '../../src/services';
 import { createTemporalClient, temporalConnectionOptions } from '../../src/temporal/client';
 import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
     connection: await NativeConnection.connect(temporalConnectionOptions(config)),
     namespace: config.temporalNamespace,
     workflowBundle: await bundleWorkflows(WORKFLOWS_PATH),
-    dependencies: { config, logger: silentLogger, temporal: createTemporalClient(config), ...services },
+    dependencies: { config, temporal: createTemporalClient(config), ...services },
     wrapActivities: holdAnalysisOf(heldFileId),
   });
   process.stdout.write(`${JSON.stringify({ polling: true })}\n`);

@@ -3,7 +3,6 @@ import type { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { JobActivities } from '../../src/activities';
 import type { Config } from '../../src/config';
-import { silentLogger } from '../../src/logger';
 import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
 import type { JobStatus } from '../../src/jobs/job-status';
 import { payloadDataConverter } from '../../src/temporal/data-converter';
@@ -56,7 +55,6 @@ export class JobsHarness {
       workflowBundle: await bundleWorkflows(WORKFLOWS_PATH, keys.length > 0),
       dependencies: {
         config: testApp.config,
-        logger: silentLogger,
         temporal: env.client,
         ...testApp.services,
       },

@@ -6,7 +6,6 @@ import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { silentLogger } from '../../src/logger';
 import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { bundleWorkflows, createLocalEnv } from '../helpers/temporal-env';
@@ -130,7 +129,6 @@ describe('a worker that dies mid-analysis', () => {
       workflowBundle: await bundleWorkflows(WORKFLOWS_PATH),
       dependencies: {
         config: testApp.config,
-        logger: silentLogger,
         temporal: env.client,
         ...testApp.services,
       },

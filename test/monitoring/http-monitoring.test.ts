@@ -175,7 +175,8 @@ describe('monitoring over HTTP: job event stream and /metrics', () => {
         outcome: 'created',
       }),
     ).toBeGreaterThanOrEqual(1);
-    expect(family(families, 'durable_jobs_process_cpu_seconds_total')).toBeDefined();
+    expect(family(families, 'durable_jobs_process_cpu_seconds_total')?.type).toBe('counter');
+    expect(sampleValue(families, 'durable_jobs_process_cpu_seconds_total')).toBeGreaterThan(0);
     // Without a worker metrics address nothing about the worker is reported.
     expect(family(families, 'durable_jobs_worker_metrics_up')).toBeUndefined();
   });
@@ -208,7 +209,7 @@ describe('monitoring over HTTP: job event stream and /metrics', () => {
 
       const down = await scrape(`127.0.0.1:${await closedPort()}`);
       expect(sampleValue(down, 'durable_jobs_worker_metrics_up')).toBe(0);
-      expect(family(down, 'durable_jobs_http_requests_total')).toBeDefined();
+      expect(family(down, 'durable_jobs_http_requests_total')?.type).toBe('counter');
 
       const slow = await scrape(address(hanging));
       expect(sampleValue(slow, 'durable_jobs_worker_metrics_up')).toBe(0);

@@ -80,7 +80,7 @@ describe('job event stream (shared watcher per job)', () => {
     const { read } = scriptedReader(JOURNEY);
     const hub = new JobEventHub({ read, intervalMs: 5 });
     const opened = await hub.open('upload-1');
-    expect(opened).toBeDefined();
+    expect(opened).toMatchObject({ alreadyFinished: false });
     const events = parseSse(await collect(opened!.stream));
 
     expect(events.map((event) => [event.data!.state, event.data!.progress])).toEqual([

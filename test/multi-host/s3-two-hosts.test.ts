@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createHash, randomBytes } from 'node:crypto';
-import { silentLogger } from '../../src/logger';
 import { createJobsWorker, WORKFLOWS_PATH } from '../../src/worker';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { TestDatabases } from '../helpers/postgres-database';
@@ -38,7 +37,6 @@ describe('two hosts sharing PostgreSQL and an S3 bucket', () => {
       workflowBundle: await bundleWorkflows(WORKFLOWS_PATH),
       dependencies: {
         config: workerHost.config,
-        logger: silentLogger,
         temporal: env.client,
         ...workerHost.services,
       },

@@ -217,7 +217,7 @@ describe('two APIs and two workers sharing PostgreSQL, S3 and the Temporal clust
         (item) => item.jobId === failedJobId,
       );
     });
-    expect(entries[0]).toBeDefined();
+    expect(entries[0]).toEqual({ ...entries[0], jobId: failedJobId, id: expect.any(String) });
     expect(entries[1]).toEqual(entries[0]);
     const deadLetterId = entries[0]!.id;
 

@@ -1,9 +1,7 @@
-// Records workflow histories for the replay tests: `npm run record-histories`, or
-// `npm run record-histories -- <name>...` for only the named ones.
-// Only histories not yet on disk are written: the ones already there were recorded by earlier
-// workflow code and prove that runs started then still replay (a replay failure after a workflow
-// change means it would break runs in flight: version it with `patched()` instead). Add a new name
-// for a new story; delete a file on purpose only.
+// Records workflow histories for the replay tests: `npm run record-histories [name...]` records the
+// named histories, or every one whose file is missing. A recorded history is never overwritten: a
+// replay failure after a workflow change means the change would break runs already in flight
+// (version it with `patched()` and record the new path under a new name instead).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../src/config';
@@ -20,18 +18,10 @@ interface Recorders {
   receiver: WebhookReceiver;
 }
 
-const only = process.argv.slice(2);
-
 async function record(name: string, { harness }: Recorders, start: () => Promise<string>): Promise<void> {
-  if (only.length > 0 && !only.includes(name)) return;
-  if (fs.existsSync(path.join(HISTORIES_DIR, `${name}.json`))) {
-    console.log(`${name}: kept (already recorded)`);
-    return;
-  }
   const jobId = await start();
   await harness.waitForJob(jobId);
   saveHistory(name, await harness.env.client.workflow.getHandle(jobId).fetchHistory());
-  console.log(`${name}: recorded`);
 }
 
 async function uploadWithWebhook({ harness, receiver }: Recorders, label: string): Promise<string> {
@@ -59,14 +49,68 @@ async function sweepAfterTwoDays({ harness }: Recorders): Promise<string> {
   return handle.workflowId;
 }
 
-/**
- * gone@ is refused with 550 (dead-lettered); the first DATA gets 421 (a retried delivery), so the
- * first e-mail recorded in a group shows a retry.
- */
-async function withRecorders(
-  config: Partial<Config>,
-  recordAll: (recorders: Recorders) => Promise<void>,
-): Promise<void> {
+interface Recording {
+  /** Recorded with payload encryption on, replayed with the same (test-only) key. */
+  encrypted?: boolean;
+  start(recorders: Recorders): Promise<string>;
+}
+
+// Histories recorded before a patch were recorded by the workflow code of their time; recording
+// them again now would lose that path. Each name says which path it holds.
+const RECORDINGS: Record<string, Recording> = {
+  'process-upload': {
+    start: (recorders) => {
+      recorders.receiver.answer([503], 200);
+      return uploadWithWebhook(recorders, 'a recorded upload\nwith two lines');
+    },
+  },
+  'process-upload-dead-lettered': {
+    start: (recorders) => {
+      recorders.receiver.answer([], 410);
+      return uploadWithWebhook(recorders, 'rejected hook');
+    },
+  },
+  'process-upload-without-open-step': {
+    start: (recorders) => {
+      recorders.receiver.answer([503], 200);
+      return uploadWithWebhook(recorders, 'an upload analysed\nwithout an open step');
+    },
+  },
+  // Before render-in-delivery: renderEmail, then deliverEmail with the rendered body.
+  'send-email-dead-lettered': { start: (recorders) => sendWelcome(recorders, 'gone@example.com') },
+  'send-email': { start: (recorders) => sendWelcome(recorders, 'replay@example.com') },
+  // After it: deliverEmail alone, rendering the job's request itself.
+  'send-email-render-in-delivery': { start: (recorders) => sendWelcome(recorders, 'replay@example.com') },
+  'send-email-render-in-delivery-dead-lettered': {
+    start: (recorders) => sendWelcome(recorders, 'gone@example.com'),
+  },
+  'sweep-retention': { start: sweepAfterTwoDays },
+  'send-email-encrypted': {
+    encrypted: true,
+    start: (recorders) => sendWelcome(recorders, 'replay@example.com'),
+  },
+  'send-email-encrypted-dead-lettered': {
+    encrypted: true,
+    start: (recorders) => sendWelcome(recorders, 'gone@example.com'),
+  },
+};
+
+const recorded = (name: string) => fs.existsSync(path.join(HISTORIES_DIR, `${name}.json`));
+
+function chosenNames(args: string[]): string[] {
+  const unknown = args.filter((name) => !(name in RECORDINGS));
+  if (unknown.length > 0) throw new Error(`No recording named ${unknown.join(', ')}`);
+  const names = args.length > 0 ? args : Object.keys(RECORDINGS);
+  const existing = names.filter(recorded);
+  if (args.length > 0 && existing.length > 0) {
+    throw new Error(`Already recorded (never overwritten; record under a new name): ${existing.join(', ')}`);
+  }
+  return names.filter((name) => !recorded(name));
+}
+
+/** gone@ is refused with 550 (dead-lettered); the first DATA gets 421 (a retried delivery). */
+async function recordWith(config: Partial<Config>, names: string[]): Promise<void> {
+  if (names.length === 0) return;
   const smtp = await TestSmtpServer.start({
     replyToData: (attempt) => (attempt === 1 ? { code: 421, message: '4.3.2 Try again later' } : undefined),
     replyToRecipient: (_attempt, address) =>
@@ -80,7 +124,7 @@ async function withRecorders(
     receiver,
   };
   try {
-    await recordAll(recorders);
+    for (const name of names) await record(name, recorders, () => RECORDINGS[name]!.start(recorders));
   } finally {
     await recorders.receiver.stop();
     await recorders.harness.stop();
@@ -88,40 +132,21 @@ async function withRecorders(
   }
 }
 
-async function main(): Promise<void> {
-  await withRecorders({}, async (recorders) => {
-    recorders.receiver.answer([503], 200);
-    await record('process-upload', recorders, () =>
-      uploadWithWebhook(recorders, 'a recorded upload\nwith two lines'),
-    );
-    recorders.receiver.answer([], 410);
-    await record('process-upload-dead-lettered', recorders, () =>
-      uploadWithWebhook(recorders, 'rejected hook'),
-    );
-    // Before the render-in-delivery patch: renderEmail, then deliverEmail with the rendered body.
-    await record('send-email-dead-lettered', recorders, () => sendWelcome(recorders, 'gone@example.com'));
-    await record('send-email', recorders, () => sendWelcome(recorders, 'replay@example.com'));
-    // After it: deliverEmail alone, rendering the job's request itself.
-    await record('send-email-render-in-delivery', recorders, () =>
-      sendWelcome(recorders, 'replay@example.com'),
-    );
-    await record('send-email-render-in-delivery-dead-lettered', recorders, () =>
-      sendWelcome(recorders, 'gone@example.com'),
-    );
-    await record('sweep-retention', recorders, () => sweepAfterTwoDays(recorders));
-  });
-  // Payloads encrypted: replayed with the same (test-only) key.
-  await withRecorders({ payloadEncryptionKeys: REPLAY_ENCRYPTION_KEYS }, async (recorders) => {
-    await record('send-email-encrypted', recorders, () => sendWelcome(recorders, 'replay@example.com'));
-    await record('send-email-encrypted-dead-lettered', recorders, () =>
-      sendWelcome(recorders, 'gone@example.com'),
-    );
-  });
+async function main(names: string[]): Promise<void> {
+  await recordWith(
+    {},
+    names.filter((name) => !RECORDINGS[name]!.encrypted),
+  );
+  await recordWith(
+    { payloadEncryptionKeys: REPLAY_ENCRYPTION_KEYS },
+    names.filter((name) => RECORDINGS[name]!.encrypted),
+  );
 }
 
 if (require.main === module) {
-  main().then(
-    () => console.log(`histories in ${HISTORIES_DIR}`),
+  const names = chosenNames(process.argv.slice(2));
+  main(names).then(
+    () => console.log(`recorded ${names.join(', ') || 'nothing (all present)'} in ${HISTORIES_DIR}`),
     (error) => {
       console.error(error);
       process.exit(1);

@@ -10,6 +10,11 @@ import { REPLAY_ENCRYPTION_KEYS } from './replay-keys';
 const RECORDED = [
   ['process-upload', 'a failed webhook attempt, then success', 'completed'],
   ['process-upload-dead-lettered', 'webhook rejected, compensation, dead letter', 'failed'],
+  [
+    'process-upload-without-open-step',
+    'no open step (patched), a failed webhook attempt, then success',
+    'completed',
+  ],
   ['send-email', 'before render-in-delivery: SMTP 421 once, then delivered', 'completed'],
   ['send-email-dead-lettered', 'before render-in-delivery: SMTP 550, dead letter', 'failed'],
   ['send-email-render-in-delivery', 'deliverEmail renders: SMTP 421 once, then delivered', 'completed'],
@@ -54,5 +59,17 @@ describe('recorded histories replay against the current workflow code', () => {
     await expect(
       Worker.runReplayHistory(options, loadHistory('send-email-encrypted'), 'send-email-encrypted'),
     ).rejects.toThrow(/Replay failed/);
+  });
+
+  it.each([
+    ['process-upload', ['openStoredFile', 'analyseFile', 'notifyWebhook']],
+    ['process-upload-without-open-step', ['analyseFile', 'notifyWebhook']],
+    ['send-email', ['renderEmail', 'deliverEmail']],
+    ['send-email-render-in-delivery', ['deliverEmail']],
+  ])('%s schedules the steps of its version of the workflow', (name, steps) => {
+    const scheduled = loadHistory(name).events.flatMap(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(scheduled).toEqual(steps);
   });
 });

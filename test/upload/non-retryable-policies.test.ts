@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { JobActivities } from '../../src/activities';
 import { useUploadSuite } from '../helpers/jobs-harness';
 
-type ActivityName = 'openStoredFile' | 'analyseFile' | 'notifyWebhook' | 'renderEmail' | 'deliverEmail';
+type ActivityName = 'analyseFile' | 'notifyWebhook' | 'renderEmail' | 'deliverEmail';
 
 interface Plan {
   activity: ActivityName;
@@ -19,7 +19,7 @@ class RetryableThrower {
 
   wrap = (activities: JobActivities): JobActivities => {
     const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = { ...activities };
-    for (const name of ['openStoredFile', 'analyseFile', 'notifyWebhook', 'renderEmail', 'deliverEmail']) {
+    for (const name of ['analyseFile', 'notifyWebhook', 'renderEmail', 'deliverEmail']) {
       const real = wrapped[name]!;
       wrapped[name] = async (...args) => {
         const plan = this.plan;
@@ -38,10 +38,8 @@ describe('retry policies: declared non-retryable error types are never retried',
   const suite = useUploadSuite({ wrapActivities: thrower.wrap });
 
   it.each([
-    ['openStoredFile', 'FileNotFound'],
     ['analyseFile', 'FileNotFound'],
     ['analyseFile', 'UnsupportedFile'],
-    ['notifyWebhook', 'InvalidWebhook'],
     ['notifyWebhook', 'WebhookRejected'],
     ['notifyWebhook', 'WebhookDestinationRefused'],
   ] as const)('%s: %s', async (activity, type) => {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createUploadActivities } from '../../src/activities/upload';
-import { ErrorType, RETRY_POLICIES } from '../../src/contracts';
+import { RETRY_POLICIES } from '../../src/contracts';
 import type { StoredFile } from '../../src/files/file-store';
 import { createS3Client, S3BlobStore } from '../../src/files/s3-blob-store';
 import { openServices, type Services } from '../../src/services';
@@ -130,7 +130,7 @@ describe('upload activities against an object store that fails', () => {
 
     for (const failure of [open, analyse]) {
       expect(failure).toBeInstanceOf(ApplicationFailure);
-      expect(failure).toMatchObject({ type: ErrorType.fileNotFound, nonRetryable: true });
+      expect(failure).toMatchObject({ type: 'FileNotFound', nonRetryable: true });
     }
   });
 });

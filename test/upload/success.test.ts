@@ -52,7 +52,7 @@ describe('processUpload: the success path', () => {
     });
   });
 
-  it('moves progress through fetched 10, analysing 50, notifying 90 and done 100, in that order', async () => {
+  it('moves progress through analysing 10, notifying 90 and done 100, in that order', async () => {
     const { fileId } = await suite.harness.uploadFile('progress please', 'text/plain');
     const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
     await suite.harness.waitForJob(jobId);
@@ -62,8 +62,7 @@ describe('processUpload: the success path', () => {
       .filter((payload) => payload !== undefined && payload !== null)
       .map((payload) => defaultPayloadConverter.fromPayload<{ stage: string; percent: number }>(payload!));
     expect(recorded.map(({ stage, percent }) => [stage, percent])).toEqual([
-      ['fetched', 10],
-      ['analysing', 50],
+      ['analysing', 10],
       ['notifying', 90],
       ['done', 100],
     ]);

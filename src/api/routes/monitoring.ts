@@ -15,13 +15,10 @@ export interface MonitoringOptions {
   temporalAddress: string;
   webUiBaseUrl: string;
   workerMetricsAddress?: string;
-  /** Between two polls of one watched job; 750 ms by default. */
-  jobEventsIntervalMs?: number;
 }
 
 export interface Monitoring {
   routes: RouteDefinition[];
-  hub: JobEventHub;
   /** Ends open event streams, so that the server can close. */
   close(): void;
 }
@@ -49,16 +46,15 @@ const HealthReport = Type.Object(
 
 /** A report that says Temporal is down is also an error body, like every other 503. */
 function healthAnswer(report: JobsHealthReport) {
-  if (report.status === 'ok') return { status: 200, body: report };
+  if (report.status === 'ok') return { status: 200 as const, body: report };
   const code = report.temporal === 'unreachable' ? ErrorCode.temporalUnavailable : ErrorCode.temporalRejected;
-  return { status: 503, body: { error: 'Temporal is unavailable', code, ...report } };
+  return { status: 503 as const, body: { error: 'Temporal is unavailable', code, ...report } };
 }
 
 export function createMonitoring(options: MonitoringOptions): Monitoring {
   const { temporal } = options;
   const hub = new JobEventHub({
     read: (jobId) => getJobStatus(temporal, jobId, { webUiBaseUrl: options.webUiBaseUrl }),
-    intervalMs: options.jobEventsIntervalMs,
   });
   const routes = [
     defineRoute({
@@ -113,5 +109,5 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
       },
     }),
   ];
-  return { routes, hub, close: () => hub.close() };
+  return { routes, close: () => hub.close() };
 }
