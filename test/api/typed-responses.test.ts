@@ -18,6 +18,7 @@ export function wrongAnswers() {
       method: 'GET',
       path: '/ping',
       summary: 'undeclared status',
+      access: 'public',
       schema: { responses: { 200: { description: 'pong', schema: Pong } } },
       // @ts-expect-error: 201 is not declared
       handler: async () => ({ status: 201, body: { pong: true } }),
@@ -26,6 +27,7 @@ export function wrongAnswers() {
       method: 'GET',
       path: '/ping',
       summary: 'wrong body',
+      access: 'public',
       schema: { responses: { 200: { description: 'pong', schema: Pong } } },
       // @ts-expect-error: the body is not a Pong
       handler: async () => ({ status: 200, body: { pong: 'yes' } }),
@@ -59,6 +61,7 @@ export const route = defineRoute({
   method: 'GET',
   path: '/ping',
   summary: 'ping',
+  access: 'public',
   schema: {
     responses: {
       200: { description: 'pong', schema: Type.Object({ pong: Type.Literal(true) }) },

@@ -125,7 +125,7 @@ describe('Temporal Web UI in a real browser', () => {
 
   it("shows the running job's analysis heartbeat as a pending activity", async () => {
     const status = await harness.status(jobs.running!);
-    expect(status).toMatchObject({ state: 'running', stage: 'analysing', progress: 70 });
+    expect(status).toMatchObject({ state: 'running', stage: 'analysing', progress: 50 });
     await page.goto(`${ui}/namespaces/default/workflows/${jobs.running}/${status.runId}/pending-activities`);
     await page.getByText('analyseFile').first().waitFor();
     await page.getByText('Heartbeat Details', { exact: true }).waitFor();
