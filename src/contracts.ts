@@ -65,6 +65,8 @@ export const ErrorType = {
   smtpPermanent: 'SmtpPermanentFailure',
   smtpTransient: 'SmtpTransientFailure',
   deadLettered: 'DeadLettered',
+  /** A worker shut down under a running attempt: retried by the workflow, not counted as a failure. */
+  workerShutdown: 'WorkerShutdown',
 } as const;
 
 /**

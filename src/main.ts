@@ -48,7 +48,15 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal, 0));
+  // API and worker stop first (the worker drains within WORKER_SHUTDOWN_GRACE), the dev server
+  // last; a second signal stops everything at once.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!stopping) return void shutdown(signal, 0);
+      logger.warn({ signal }, 'second signal while shutting down: stopping now');
+      process.exit(130);
+    });
+  }
   void temporal.exited.then(() => shutdown('Temporal dev server exited', 1));
   // Last resort for an exit that skipped shutdown: never leave the dev server running on its own.
   process.once('exit', () => temporal.child.kill('SIGKILL'));
