@@ -22,6 +22,7 @@ import { installWorkerRuntime } from './temporal/runtime';
 import { ensureRetentionSchedule } from './temporal/retention-schedule';
 import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
 import { openServices } from './services';
+import { onStopSignals } from './stop-signals';
 import type { Client } from '@temporalio/client';
 
 /** Workflows are loaded by path: everything under src/workflows runs in Temporal's sandbox. */
@@ -212,27 +213,13 @@ export interface WorkerSeams {
   wrapActivities?: JobsWorkerOptions['wrapActivities'];
 }
 
-/**
- * SIGTERM or SIGINT drains the worker (see `runWorkerUntilStopped`); a second one stops the
- * process at once, for a person who does not want to wait out the grace.
- */
-export function stopOnSignals(logger: Logger): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (!controller.signal.aborted) return controller.abort();
-      logger.warn({ signal }, 'second signal while draining: stopping now');
-      process.exit(130);
-    });
-  }
-  return controller.signal;
-}
-
 /** `npm run worker` and worker processes in tests: runs until a signal, then drains. */
 export async function runWorkerProcess(seams: WorkerSeams = {}): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
-  await runWorkerUntilStopped(config, logger, stopOnSignals(logger), seams);
+  const controller = new AbortController();
+  onStopSignals(logger, () => controller.abort());
+  await runWorkerUntilStopped(config, logger, controller.signal, seams);
 }
 
 if (require.main === module) {
