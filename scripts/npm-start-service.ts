@@ -79,7 +79,12 @@ export async function startNpmStart(name: string, options: NpmStartOptions = {})
 
   const stop = async (): Promise<boolean> => {
     if (groupAlive(pid)) process.kill(-pid, 'SIGINT');
-    const stopped = await Promise.race([exit.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>(
+      (resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS)),
+    );
+    const stopped = await Promise.race([exit.then(() => true), timedOut]);
+    clearTimeout(timer);
     await sleep(1_000);
     if (stopped && !groupAlive(pid)) return true;
     process.kill(-pid, 'SIGKILL');

@@ -65,7 +65,10 @@ describe('npm start stopped by Ctrl-C while a step runs', () => {
   });
 
   afterAll(async () => {
-    for (const service of services) await service.stop();
+    for (const service of services) {
+      await service.stop();
+      service.cleanUp(false);
+    }
     await receiver?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
