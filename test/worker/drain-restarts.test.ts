@@ -144,10 +144,16 @@ describe('worker restarts during a long analysis', () => {
     const handle = env.client.workflow.getHandle(jobId);
     const analysing = (line: Record<string, unknown>) => line.analysing === fileId;
 
-    const figures = { restartToAnalysingMs: [] as number[], exitMs: [] as number[] };
+    const figures = {
+      startToPollingMs: [] as number[],
+      restartToAnalysingMs: [] as number[],
+      exitMs: [] as number[],
+    };
     for (let restart = 0; restart < INTERRUPTED_RESTARTS; restart += 1) {
       const startedAt = Date.now();
       const worker = startWorker(fileId, SHORT_GRACE, ENDLESS_ANALYSIS_MS);
+      await worker.line((line) => line.msg === 'worker polling');
+      figures.startToPollingMs.push(Date.now() - startedAt);
       await worker.line(analysing);
       figures.restartToAnalysingMs.push(Date.now() - startedAt);
       figures.exitMs.push(await terminate(worker));
