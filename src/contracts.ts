@@ -70,6 +70,12 @@ export const ErrorType = {
 } as const;
 
 /**
+ * Job types whose workflows schedule a step again when a worker shutdown interrupts it
+ * (`proxyJobActivities`); the steps of any other keep the SDK's retry, which spends an attempt.
+ */
+export const RESCHEDULED_AFTER_SHUTDOWN: readonly JobType[] = ['processUpload', 'sendEmail'];
+
+/**
  * Every retry policy in one place, readable as code. Tests run these exact policies under
  * time-skipping; they are never shrunk for tests.
  */

@@ -6,7 +6,7 @@
 // that spends one of the step's attempts.
 import { CancelledFailure, ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { ErrorType, JOB_TYPES } from '../contracts';
+import { ErrorType, RESCHEDULED_AFTER_SHUTDOWN } from '../contracts';
 import type { ShutdownInterruption } from '../workflows/shutdown-retries';
 
 /** The reason the SDK gives the cancellation it sends running activities when the worker stops. */
@@ -30,9 +30,9 @@ export function workerShutdownFailure(attempt: number, cause?: unknown): Applica
   });
 }
 
-const JOB_WORKFLOWS: readonly string[] = JOB_TYPES;
+const RESCHEDULING_WORKFLOWS: readonly string[] = RESCHEDULED_AFTER_SHUTDOWN;
 
-/** Only job workflows re-schedule interrupted steps; other activities keep the SDK's retry. */
+/** Only workflows that schedule interrupted steps again get this; other activities keep the SDK's retry. */
 export const shutdownAsInterruption: ActivityInterceptorsFactory = (context) => ({
   inbound: {
     execute: async (input, next) => {
@@ -40,7 +40,7 @@ export const shutdownAsInterruption: ActivityInterceptorsFactory = (context) => 
         return await next(input);
       } catch (error) {
         const workflowType = context.info.workflowType ?? '';
-        if (!JOB_WORKFLOWS.includes(workflowType) || !isWorkerShutdown(context.cancellationSignal))
+        if (!RESCHEDULING_WORKFLOWS.includes(workflowType) || !isWorkerShutdown(context.cancellationSignal))
           throw error;
         throw workerShutdownFailure(context.info.attempt, error);
       }
