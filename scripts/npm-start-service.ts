@@ -47,11 +47,19 @@ async function waitUntilReady(api: string, exited: () => boolean): Promise<void>
   throw new Error(`npm start was not ready within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
+export interface NpmStartOptions {
+  /** More environment variables for `npm start`. */
+  env?: NodeJS.ProcessEnv;
+  /** A data folder the caller owns (e.g. to start again on the same state): never removed. */
+  dataDir?: string;
+}
+
 /** Starts `npm start` and resolves once its /readyz answers 200; stops it again if it never does. */
-export async function startNpmStart(name: string): Promise<RunningService> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `durable-jobs-${name}-`));
+export async function startNpmStart(name: string, options: NpmStartOptions = {}): Promise<RunningService> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durable-jobs-${name}-`));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...options.env,
     HOST: '127.0.0.1',
     PORT: String(await freeLoopbackPort()),
     TEMPORAL_PORT: String(await freeLoopbackPort()),
@@ -71,7 +79,12 @@ export async function startNpmStart(name: string): Promise<RunningService> {
 
   const stop = async (): Promise<boolean> => {
     if (groupAlive(pid)) process.kill(-pid, 'SIGINT');
-    const stopped = await Promise.race([exit.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>(
+      (resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS)),
+    );
+    const stopped = await Promise.race([exit.then(() => true), timedOut]);
+    clearTimeout(timer);
     await sleep(1_000);
     if (stopped && !groupAlive(pid)) return true;
     process.kill(-pid, 'SIGKILL');
@@ -80,7 +93,7 @@ export async function startNpmStart(name: string): Promise<RunningService> {
   const cleanUp = (keep: boolean): void => {
     fs.closeSync(log);
     if (keep) console.error(`=== npm start's log: ${logFile}`);
-    else fs.rmSync(dataDir, { recursive: true, force: true });
+    else if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
 
   const api = `http://127.0.0.1:${env.PORT}`;

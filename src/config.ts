@@ -43,6 +43,7 @@ export const CONFIG_VARIABLES = [
   'DEV_SMTP_PORT',
   'MAIL_FROM',
   'WORKER_METRICS_ADDRESS',
+  'WORKER_SHUTDOWN_GRACE',
   'TEMPORAL_PORT',
   'TEMPORAL_UI_PORT',
   'TEMPORAL_UI_URL',
@@ -122,6 +123,8 @@ export interface Config {
   smtpUrl: string | undefined;
   devSmtpPort: number;
   mailFrom: string;
+  /** How long a stopping worker lets running attempts finish before it interrupts them, in ms. */
+  workerShutdownGraceMs: number;
   /** host:port of the worker's Temporal SDK Prometheus exporter; /metrics appends its series. */
   workerMetricsAddress: string | undefined;
   /** Uploaded files in this S3 bucket; undefined keeps them under `$DATA_DIR/files`. */
@@ -599,6 +602,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: readSmtpUrl(env, 'SMTP_URL'),
     devSmtpPort: readPort(env, 'DEV_SMTP_PORT', 2525),
     mailFrom: readMailFrom(env, 'MAIL_FROM', 'durable-jobs <no-reply@durable-jobs.local>'),
+    workerShutdownGraceMs: readDuration(env, 'WORKER_SHUTDOWN_GRACE', '20s'),
     workerMetricsAddress:
       env.WORKER_METRICS_ADDRESS === undefined || env.WORKER_METRICS_ADDRESS === ''
         ? undefined

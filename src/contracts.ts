@@ -65,7 +65,15 @@ export const ErrorType = {
   smtpPermanent: 'SmtpPermanentFailure',
   smtpTransient: 'SmtpTransientFailure',
   deadLettered: 'DeadLettered',
+  /** A worker shut down under a running attempt: retried by the workflow, not counted as a failure. */
+  workerShutdown: 'WorkerShutdown',
 } as const;
+
+/**
+ * Job types whose workflows schedule a step again when a worker shutdown interrupts it
+ * (`proxyJobActivities`); the steps of any other keep the SDK's retry, which spends an attempt.
+ */
+export const RESCHEDULED_AFTER_SHUTDOWN: readonly JobType[] = ['processUpload', 'sendEmail'];
 
 /**
  * Every retry policy in one place, readable as code. Tests run these exact policies under

@@ -9,6 +9,7 @@ import { CapturedMailbox } from './email/mailbox';
 import type { Logger } from './logger';
 import { createLogger } from './logger';
 import { startDevServer } from './temporal/dev-server';
+import { onStopSignals } from './stop-signals';
 import { runWorkerUntilStopped } from './worker';
 
 /** Without SMTP_URL, mail goes to a local server that keeps it under DATA_DIR/mail. */
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal, 0));
+  // API and worker stop first (the worker drains within WORKER_SHUTDOWN_GRACE), the dev server last.
+  onStopSignals(logger, (signal) => void shutdown(signal, 0));
   void temporal.exited.then(() => shutdown('Temporal dev server exited', 1));
   // Last resort for an exit that skipped shutdown: never leave the dev server running on its own.
   process.once('exit', () => temporal.child.kill('SIGKILL'));

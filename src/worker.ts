@@ -2,6 +2,7 @@ import {
   bundleWorkflowCode,
   NativeConnection,
   Worker,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { loadConfig, type Config } from './config';
@@ -16,10 +17,12 @@ import {
 } from './temporal/client';
 import { FAILURE_CONVERTER_PATH, payloadDataConverter } from './temporal/data-converter';
 import { jobLogAttributes } from './temporal/activity-log';
+import { shutdownAsInterruption } from './temporal/worker-shutdown';
 import { installWorkerRuntime } from './temporal/runtime';
 import { ensureRetentionSchedule } from './temporal/retention-schedule';
 import { prepareNamespace, SearchAttributeSetupError } from './temporal/search-attributes';
 import { openServices } from './services';
+import { onStopSignals } from './stop-signals';
 import type { Client } from '@temporalio/client';
 
 /** Workflows are loaded by path: everything under src/workflows runs in Temporal's sandbox. */
@@ -46,7 +49,7 @@ const quietBundlerLogger = {
 export interface JobsWorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  workflowBundle: WorkflowBundleWithSourceMap;
+  workflowBundle: WorkflowBundleOption;
   dependencies: ActivityDependencies;
   taskQueue?: string;
   /** A seam for tests that need an activity to fail in a way the real world cannot be made to. */
@@ -64,12 +67,19 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     activities: (options.wrapActivities ?? ((activities) => activities))(
       createActivities(options.dependencies),
     ),
-    interceptors: { activity: [jobLogAttributes] },
+    interceptors: { activity: [jobLogAttributes, shutdownAsInterruption] },
     // Heartbeats carry progress inside long steps; send them often enough to watch it move.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
+    // On shutdown: stop polling, let running attempts finish within the grace, then cancel them.
+    shutdownGraceTime: options.dependencies.config.workerShutdownGraceMs,
+    // An attempt that ignores its cancellation must not keep the process from exiting.
+    shutdownForceTime: options.dependencies.config.workerShutdownGraceMs + SHUTDOWN_FORCE_AFTER_GRACE_MS,
   });
 }
+
+/** How long cancelled attempts get to report their interruption before the worker stops anyway. */
+const SHUTDOWN_FORCE_AFTER_GRACE_MS = 5_000;
 
 /**
  * Jobs run without the schedule, so a connection that may not create it does not stop the worker;
@@ -134,10 +144,13 @@ export async function runWorkerUntilStopped(
   config: Config,
   logger: Logger,
   stop: AbortSignal,
+  seams: WorkerSeams = {},
 ): Promise<void> {
   installWorkerRuntime(logger, config.workerMetricsAddress);
   // Bundling takes seconds: it runs while the namespace is checked, which may stop the worker first.
-  const bundling = bundleJobWorkflows(config.payloadEncryptionKeys.length > 0);
+  const bundling: Promise<WorkflowBundleOption> = seams.workflowBundle
+    ? Promise.resolve(seams.workflowBundle)
+    : bundleJobWorkflows(config.payloadEncryptionKeys.length > 0);
   bundling.catch(() => undefined);
   const client = createTemporalClient(config);
   const services = await openServices(config);
@@ -164,10 +177,14 @@ export async function runWorkerUntilStopped(
         namespace: config.temporalNamespace,
         workflowBundle: await bundling,
         dependencies,
+        wrapActivities: seams.wrapActivities,
       });
       logger.info({ taskQueue: TASK_QUEUE, temporal: config.temporalAddress }, 'worker polling');
       failures = 0;
       const stopped = new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve()));
+      void stopped.then(() =>
+        logger.info({ graceMs: config.workerShutdownGraceMs }, 'worker draining: polls stopped'),
+      );
       await worker.runUntil(stopped);
     } catch (error) {
       if (stop.aborted) break;
@@ -190,16 +207,23 @@ export async function runWorkerUntilStopped(
   logger.info('worker stopped');
 }
 
-async function main(): Promise<void> {
+/** Test seams: a workflow bundle built once for many worker processes, wrapped activities. */
+export interface WorkerSeams {
+  workflowBundle?: WorkflowBundleOption;
+  wrapActivities?: JobsWorkerOptions['wrapActivities'];
+}
+
+/** `npm run worker` and worker processes in tests: runs until a signal, then drains. */
+export async function runWorkerProcess(seams: WorkerSeams = {}): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
   const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
-  await runWorkerUntilStopped(config, logger, controller.signal);
+  onStopSignals(logger, () => controller.abort());
+  await runWorkerUntilStopped(config, logger, controller.signal, seams);
 }
 
 if (require.main === module) {
-  main().catch((error) => {
+  runWorkerProcess().catch((error) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
   });

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
     ['FILE_ORPHAN_RETENTION', '-1d'],
     ['DEAD_LETTER_REDACT_AFTER', '30 days'],
     ['RETENTION_SWEEP_INTERVAL', '1.5h'],
+    ['WORKER_SHUTDOWN_GRACE', 'soon'],
+    ['WORKER_SHUTDOWN_GRACE', '0'],
   ])('rejects %s=%p naming the variable', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(variable);
@@ -66,6 +68,14 @@ describe('loadConfig', () => {
         deadLetterRedactAfterMs: 86_400_000,
         retentionSweepIntervalMs: 5 * 60_000,
       });
+    });
+  });
+
+  describe('worker shutdown (WORKER_SHUTDOWN_GRACE)', () => {
+    it('lets running steps finish for 20 s by default, or the duration given', () => {
+      expect(loadConfig({}).workerShutdownGraceMs).toBe(20_000);
+      expect(loadConfig({ WORKER_SHUTDOWN_GRACE: '2m' }).workerShutdownGraceMs).toBe(120_000);
+      expect(loadConfig({ WORKER_SHUTDOWN_GRACE: '45' }).workerShutdownGraceMs).toBe(45_000);
     });
   });
 

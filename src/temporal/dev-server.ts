@@ -91,7 +91,9 @@ export function startDevServer(config: Config, logger: Logger): RunningDevServer
     { grpc: `127.0.0.1:${config.temporalPort}`, webUi: config.temporalUiUrl },
     'starting Temporal dev server',
   );
-  const child = spawn(executable, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the dev
+  // server must outlive the worker, which still reports its interrupted attempts to it.
+  const child = spawn(executable, args, { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code, signal) => {
       stopTightening();

@@ -5,7 +5,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
-  proxyActivities,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -24,8 +23,9 @@ import {
   type JobState,
   type JobType,
 } from '../contracts';
+import { proxyJobActivities } from './shutdown-retries';
 
-const { recordDeadLetter } = proxyActivities<DeadLetterActivities>(ACTIVITY_OPTIONS.compensation);
+const { recordDeadLetter } = proxyJobActivities<DeadLetterActivities>(ACTIVITY_OPTIONS.compensation);
 
 export class ProgressReporter {
   private current: JobProgress = { stage: 'queued', percent: 0 };

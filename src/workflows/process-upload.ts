@@ -1,10 +1,4 @@
-import {
-  ChildWorkflowFailure,
-  executeChild,
-  patched,
-  proxyActivities,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ChildWorkflowFailure, executeChild, patched, workflowInfo } from '@temporalio/workflow';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { UploadActivities } from '../activities/upload';
 import {
@@ -15,11 +9,12 @@ import {
 } from '../contracts';
 import { sendEmail } from './send-email';
 import { runJob } from './job-lifecycle';
+import { proxyJobActivities } from './shutdown-retries';
 
-const { openStoredFile } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.openStoredFile);
-const { analyseFile } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.analyseFile);
-const { notifyWebhook } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.notifyWebhook);
-const { markUploadIncomplete } = proxyActivities<UploadActivities>(ACTIVITY_OPTIONS.compensation);
+const { openStoredFile } = proxyJobActivities<UploadActivities>(ACTIVITY_OPTIONS.openStoredFile);
+const { analyseFile } = proxyJobActivities<UploadActivities>(ACTIVITY_OPTIONS.analyseFile);
+const { notifyWebhook } = proxyJobActivities<UploadActivities>(ACTIVITY_OPTIONS.notifyWebhook);
+const { markUploadIncomplete } = proxyJobActivities<UploadActivities>(ACTIVITY_OPTIONS.compensation);
 
 /**
  * analyseFile reports a missing file itself, so the separate open step went. Runs started before

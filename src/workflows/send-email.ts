@@ -1,9 +1,10 @@
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import { ACTIVITY_OPTIONS } from '../contracts';
 import type { EmailActivities, SendEmailInput, SendEmailResult } from '../email/contracts';
 import { runJob } from './job-lifecycle';
+import { proxyJobActivities } from './shutdown-retries';
 
-const { renderEmail, deliverEmail } = proxyActivities<EmailActivities>(ACTIVITY_OPTIONS.sendEmail);
+const { renderEmail, deliverEmail } = proxyJobActivities<EmailActivities>(ACTIVITY_OPTIONS.sendEmail);
 
 /** From this change on, delivery renders the job's request itself: no rendered body in history. */
 export const RENDER_IN_DELIVERY_PATCH = 'render-in-delivery';

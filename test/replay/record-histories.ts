@@ -4,8 +4,11 @@
 // (version it with `patched()` and record the new path under a new name instead).
 import fs from 'node:fs';
 import path from 'node:path';
+import { Context } from '@temporalio/activity';
+import type { JobActivities } from '../../src/activities';
 import type { Config } from '../../src/config';
 import { TASK_QUEUE } from '../../src/contracts';
+import { workerShutdownFailure } from '../../src/temporal/worker-shutdown';
 import { sweepRetention } from '../../src/workflows/sweep-retention';
 import { JobsHarness } from '../helpers/jobs-harness';
 import { HISTORIES_DIR, saveHistory } from '../helpers/histories';
@@ -36,6 +39,26 @@ async function sendWelcome({ harness }: Recorders, to: string): Promise<string> 
     payload: { to, template: 'welcome', params: { name: 'Replay <Test>' } },
   });
   return response.json().jobId;
+}
+
+/** Files whose first analysis is interrupted as a worker shutdown reports it. */
+const interruptOnce = new Set<string>();
+
+function interruptingAnalysis(activities: JobActivities): JobActivities {
+  return {
+    ...activities,
+    analyseFile: async (input) => {
+      if (!interruptOnce.delete(input.fileId)) return activities.analyseFile(input);
+      throw workerShutdownFailure(Context.current().info.attempt);
+    },
+  };
+}
+
+async function uploadInterruptedByShutdown({ harness, receiver }: Recorders): Promise<string> {
+  receiver.answer([], 200);
+  const { fileId } = await harness.uploadFile('an analysis a deploy interrupted', 'text/plain');
+  interruptOnce.add(fileId);
+  return harness.startProcessing({ fileId, notifyUrl: receiver.url });
 }
 
 /** An orphan upload two days old: the sweep deletes it, and runs every other step with nothing to do. */
@@ -85,6 +108,8 @@ const RECORDINGS: Record<string, Recording> = {
     start: (recorders) => sendWelcome(recorders, 'gone@example.com'),
   },
   'sweep-retention': { start: sweepAfterTwoDays },
+  // After retry-worker-shutdown: analyseFile interrupted by a worker shutdown, scheduled again.
+  'process-upload-worker-shutdown': { start: uploadInterruptedByShutdown },
   'send-email-encrypted': {
     encrypted: true,
     start: (recorders) => sendWelcome(recorders, 'replay@example.com'),
@@ -120,6 +145,7 @@ async function recordWith(config: Partial<Config>, names: string[]): Promise<voi
   const recorders: Recorders = {
     harness: await JobsHarness.start({
       config: { smtpUrl: smtp.url, webhookAllowedHosts: [receiver.allowedHost], ...config },
+      wrapActivities: interruptingAnalysis,
     }),
     receiver,
   };

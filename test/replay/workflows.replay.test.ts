@@ -20,6 +20,11 @@ const RECORDED = [
   ['send-email-render-in-delivery', 'deliverEmail renders: SMTP 421 once, then delivered', 'completed'],
   ['send-email-render-in-delivery-dead-lettered', 'deliverEmail renders: SMTP 550, dead letter', 'failed'],
   ['sweep-retention', 'an orphan file deleted, nothing else due', 'completed'],
+  [
+    'process-upload-worker-shutdown',
+    'analyseFile interrupted by a worker shutdown, scheduled again (patched), then success',
+    'completed',
+  ],
 ] as const;
 
 const ENCRYPTED = [
@@ -66,6 +71,7 @@ describe('recorded histories replay against the current workflow code', () => {
     ['process-upload-without-open-step', ['analyseFile', 'notifyWebhook']],
     ['send-email', ['renderEmail', 'deliverEmail']],
     ['send-email-render-in-delivery', ['deliverEmail']],
+    ['process-upload-worker-shutdown', ['analyseFile', 'analyseFile', 'notifyWebhook']],
   ])('%s schedules the steps of its version of the workflow', (name, steps) => {
     const scheduled = loadHistory(name).events.flatMap(
       (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
