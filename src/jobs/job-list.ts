@@ -1,11 +1,12 @@
 // Jobs listed from Temporal visibility, a page at a time: what Bull Board's or Sidekiq Web's job
 // lists show. One visibility call per page; nothing is described per job, and no input is read.
+import { createHash } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
-import { JOB_STATE_SEARCH_ATTRIBUTE, JOB_TYPES, TASK_QUEUE, type JobState, type JobType } from '../contracts';
+import { JOB_STATE_SEARCH_ATTRIBUTE, JOB_TYPES, type JobState, type JobType } from '../contracts';
 import { InvalidInput } from '../errors';
 import { webUiUrl } from './job-status';
 
@@ -34,7 +35,6 @@ export interface JobListRequest extends JobListFilter {
   /** The previous page's `nextCursor`. */
   cursor?: string;
   limit?: number;
-  taskQueue?: string;
 }
 
 export interface JobListItem {
@@ -70,7 +70,7 @@ const STATE_CLAUSES: Record<ListableState, string> = {
 
 /**
  * A value inside a visibility query. Callers pass only values drawn from fixed sets or produced by
- * this program (a job type, a task queue name, an ISO date); this refuses anything that could close
+ * this program (a job type, an ISO date); this refuses anything that could close
  * the quotes, so that no parameter can ever change the query's shape.
  */
 export function quoted(value: string): string {
@@ -78,14 +78,17 @@ export function quoted(value: string): string {
   return `"${value}"`;
 }
 
-export function visibilityQuery(filter: JobListFilter, taskQueue = TASK_QUEUE): string {
+/** By workflow type, not task queue: a job type may get a queue of its own (rate limits, pauses). */
+export function visibilityQuery(filter: JobListFilter): string {
   const types = filter.type ? [filter.type] : JOB_TYPES;
-  const clauses = [
-    `TaskQueue = ${quoted(taskQueue)}`,
-    `(${types.map((type) => `WorkflowType = ${quoted(type)}`).join(' OR ')})`,
-  ];
+  const clauses = [`(${types.map((type) => `WorkflowType = ${quoted(type)}`).join(' OR ')})`];
   if (filter.state) clauses.push(STATE_CLAUSES[filter.state]);
-  if (filter.createdAfter) clauses.push(`StartTime > ${quoted(filter.createdAfter.toISOString())}`);
+  // Start times carry nanoseconds, the listed createdAt milliseconds: "after" a listed createdAt
+  // means from its next millisecond on, so the job it was read from is not listed again.
+  if (filter.createdAfter) {
+    const from = new Date(filter.createdAfter.getTime() + 1);
+    clauses.push(`StartTime >= ${quoted(from.toISOString())}`);
+  }
   return clauses.join(' AND ');
 }
 
@@ -125,15 +128,28 @@ function item(client: Client, info: ExecutionInfo, options: JobListOptions): Job
   };
 }
 
-function pageToken(cursor: string | undefined): Buffer | undefined {
+/**
+ * The cursor is Temporal's token with a check bound to the query: a corrupted cursor, or one from a
+ * list with other filters, is refused here instead of reaching the server.
+ */
+function check(query: string, token: Uint8Array): string {
+  return createHash('sha256').update(query).update('\n').update(token).digest('base64url').slice(0, 16);
+}
+
+export function cursorOf(query: string, token: Uint8Array): string {
+  return `${Buffer.from(token).toString('base64url')}.${check(query, token)}`;
+}
+
+function pageToken(query: string, cursor: string | undefined): Buffer | undefined {
   if (cursor === undefined) return undefined;
-  const token = Buffer.from(cursor, 'base64url');
-  if (token.length === 0 || token.toString('base64url') !== cursor) throw badCursor();
+  const [encoded = '', given, ...rest] = cursor.split('.');
+  const token = Buffer.from(encoded, 'base64url');
+  if (token.length === 0 || rest.length > 0 || given !== check(query, token)) throw badCursor();
   return token;
 }
 
 function badCursor(): InvalidInput {
-  return new InvalidInput("Invalid querystring: 'cursor' is not a cursor this list gave", {
+  return new InvalidInput("Invalid querystring: 'cursor' is not a cursor this list gave with these filters", {
     field: 'cursor',
     location: 'querystring',
   });
@@ -141,25 +157,26 @@ function badCursor(): InvalidInput {
 
 /**
  * A page of jobs in visibility's order: open runs first, newest first, then closed runs by when
- * they closed, newest first. The cursor is Temporal's own next-page token, opaque to clients.
+ * they closed, newest first. The cursor wraps Temporal's own next-page token, opaque to clients.
  */
 export async function listJobs(
   client: Client,
   request: JobListRequest,
   options: JobListOptions,
 ): Promise<JobListPage> {
-  const nextPageToken = pageToken(request.cursor);
+  const query = visibilityQuery(request);
+  const nextPageToken = pageToken(query, request.cursor);
   try {
     const response = await client.workflowService.listWorkflowExecutions({
       namespace: client.options.namespace,
-      query: visibilityQuery(request, request.taskQueue),
+      query,
       pageSize: Math.min(MAX_PAGE_SIZE, request.limit ?? DEFAULT_PAGE_SIZE),
       nextPageToken,
     });
     const token = response.nextPageToken;
     return {
       items: (response.executions ?? []).map((info) => item(client, info, options)),
-      nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null,
+      nextCursor: token && token.length > 0 ? cursorOf(query, token) : null,
     };
   } catch (error) {
     // A token Temporal cannot read is the client's mistake, not the server's.

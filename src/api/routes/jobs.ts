@@ -27,7 +27,7 @@ const JobListQuery = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 2000,
-        pattern: '^[A-Za-z0-9_-]+$',
+        pattern: '^[A-Za-z0-9_.-]+$',
         description: 'nextCursor of the previous page',
       }),
     ),
