@@ -20,6 +20,11 @@ const RECORDED = [
   ['send-email-render-in-delivery', 'deliverEmail renders: SMTP 421 once, then delivered', 'completed'],
   ['send-email-render-in-delivery-dead-lettered', 'deliverEmail renders: SMTP 550, dead letter', 'failed'],
   ['sweep-retention', 'an orphan file deleted, nothing else due', 'completed'],
+  [
+    'process-upload-cancelled',
+    'cancelled during webhook retries (compensate-on-cancel patched): upload marked incomplete',
+    'cancelled',
+  ],
 ] as const;
 
 const ENCRYPTED = [
@@ -30,7 +35,9 @@ const ENCRYPTED = [
 function closingOutcome(name: string): string {
   const history = loadHistory(name);
   expect(history.events.length).toBeGreaterThan(10);
-  return history.events.at(-1)?.workflowExecutionCompletedEventAttributes ? 'completed' : 'failed';
+  const last = history.events.at(-1);
+  if (last?.workflowExecutionCanceledEventAttributes) return 'cancelled';
+  return last?.workflowExecutionCompletedEventAttributes ? 'completed' : 'failed';
 }
 
 describe('recorded histories replay against the current workflow code', () => {
@@ -66,6 +73,8 @@ describe('recorded histories replay against the current workflow code', () => {
     ['process-upload-without-open-step', ['analyseFile', 'notifyWebhook']],
     ['send-email', ['renderEmail', 'deliverEmail']],
     ['send-email-render-in-delivery', ['deliverEmail']],
+    // Compensation, and no recordDeadLetter: a cancelled job is not a dead letter.
+    ['process-upload-cancelled', ['analyseFile', 'notifyWebhook', 'markUploadIncomplete']],
   ])('%s schedules the steps of its version of the workflow', (name, steps) => {
     const scheduled = loadHistory(name).events.flatMap(
       (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
