@@ -199,6 +199,26 @@ describe('Temporal Web UI in a real browser', () => {
     expect(await workflowLink(jobs.running!).count()).toBe(0);
     await screenshot('web-ui-04-dead-lettered-search.png');
   });
+
+  it('keeps the dead-letter search as a saved view', async () => {
+    const query = encodeURIComponent('JobState = "dead_lettered"');
+    await page.goto(`${ui}/namespaces/default/workflows?query=${query}`);
+    await workflowLink(jobs.deadLettered!).waitFor();
+    await page.getByRole('button', { name: 'Save as New' }).click();
+    await page.getByRole('dialog').getByRole('textbox').first().pressSequentially('Dead letters');
+    await screenshot('web-ui-09-save-view.png');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    // A fresh list, then the saved view from the views menu: it brings the query back.
+    await page.goto(`${ui}/namespaces/default/workflows`);
+    await workflowLink(jobs.completed!).waitFor();
+    await page.getByRole('button', { name: /view/i }).first().click();
+    await screenshot('web-ui-10-views-menu.png');
+    await page.getByText('Dead letters', { exact: true }).first().click();
+    await workflowLink(jobs.deadLettered!).waitFor();
+    expect(await workflowLink(jobs.completed!).count()).toBe(0);
+    await screenshot('web-ui-11-saved-view.png');
+  });
 });
 
 describe('encrypted payloads in the Temporal Web UI', () => {
