@@ -86,6 +86,14 @@ export class JobNotFound extends DomainError {
   }
 }
 
+/** A cancel asked of a job that has already closed; `state` says how it ended. */
+export class JobAlreadyFinished extends DomainError {
+  readonly kind = 'conflict';
+  constructor(jobId: string, state: string) {
+    super('Job has already finished', { jobId, state });
+  }
+}
+
 export class DeadLetterNotFound extends DomainError {
   readonly kind = 'notFound';
   constructor(deadLetterId: string) {

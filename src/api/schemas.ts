@@ -77,6 +77,30 @@ export const JobStatusBody = Type.Object(
   { title: 'JobStatus' },
 );
 
+/** One job in a list: what visibility knows, without input or result. */
+export const JobListItem = Type.Object(
+  {
+    jobId: Type.String(),
+    runId: Type.String(),
+    type: Type.String({ examples: [...JOB_TYPES] }),
+    state: Type.Union(JOB_STATES.map((state) => Type.Literal(state))),
+    createdAt: DateTime,
+    finishedAt: Nullable(DateTime),
+    webUiUrl: Type.String(),
+  },
+  { title: 'JobListItem' },
+);
+
+export const JobListPage = Type.Object(
+  {
+    items: Type.Array(JobListItem),
+    nextCursor: Nullable(
+      Type.String({ description: 'Pass as `cursor` for the next page; null on the last' }),
+    ),
+  },
+  { title: 'JobListPage' },
+);
+
 export const FileDescription = Type.Object(
   {
     fileId: Type.String(),

@@ -18,7 +18,10 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', description: 'show help' },
 };
 
-const GROUPS: Record<string, string> = { 'dead-letters': 'inspect, redrive and discard dead letters' };
+const GROUPS: Record<string, string> = {
+  jobs: 'list jobs',
+  'dead-letters': 'inspect, redrive and discard dead letters',
+};
 
 function optionLines(options: Record<string, OptionSpec>): string[] {
   const entries = Object.entries(options).map(([name, spec]) => {
@@ -77,7 +80,7 @@ export const USAGE = [
   ...optionLines(GLOBAL_OPTIONS),
   '',
   'Environment: DURABLE_JOBS_API (the API), DURABLE_JOBS_TOKEN (sent as the bearer token when the API',
-  'has API_TOKENS; dead-letter commands need an admin token).',
+  'has API_TOKENS; dead-letter commands and cancel need an admin token).',
   '',
   'Exit codes: 0 done; 1 usage, API unreachable or an API error; 2 the job failed or was dead-lettered.',
 ].join('\n');

@@ -11,6 +11,7 @@ import {
 } from '../contracts';
 import { countJobStart } from '../monitoring/metrics';
 import { temporalFailure } from '../temporal/errors';
+import { emailMetadata, uploadMetadata, type JobMetadata } from '../workflows/job-summary';
 import { JOB_WORKFLOWS, jobTypeOf, type JobInput, type JobWorkflow } from './job-workflows';
 
 export interface StartedJob {
@@ -27,6 +28,16 @@ export interface StartJobOptions {
 }
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
+
+/** What the Web UI shows for each job type; encoded by the payload codec like the input. */
+const JOB_METADATA: { [T in JobType]: (input: JobInput<T>) => JobMetadata } = {
+  processUpload: uploadMetadata,
+  sendEmail: emailMetadata,
+};
+
+export function jobMetadata<T extends JobType>(jobType: T, input: JobInput<T>): JobMetadata {
+  return JOB_METADATA[jobType](input);
+}
 
 /** Same key, same job type: same workflow id. Hashed so that any header value makes a valid id. */
 export function jobIdFor(jobType: JobType, idempotencyKey?: string): string {
@@ -49,6 +60,7 @@ export async function startJob<W extends JobWorkflow>(
 ): Promise<StartedJob> {
   const jobType = jobTypeOf(workflow);
   const jobId = jobIdFor(jobType, options.idempotencyKey);
+  const { summary, details } = jobMetadata(jobType, input as JobInput<typeof jobType>);
   try {
     await client.withDeadline(Date.now() + (options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS), () =>
       client.workflow.start(workflow, {
@@ -62,6 +74,8 @@ export async function startJob<W extends JobWorkflow>(
           { key: JOB_STATE_SEARCH_ATTRIBUTE, value: 'queued' },
         ]),
         memo: { [PROGRESS_MEMO_KEY]: { stage: 'queued', percent: 0 } },
+        staticSummary: summary,
+        staticDetails: details,
       }),
     );
     countJobStart(jobType, true);

@@ -5,6 +5,8 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -44,6 +46,8 @@ export class ProgressReporter {
   /** `stepEndsAt`: the figure a heartbeating step reaches when it is done. */
   report(stage: string, percent: number, stepEndsAt?: number): void {
     this.current = stepEndsAt === undefined ? { stage, percent } : { stage, percent, stepEndsAt };
+    // Shown by the Web UI while the job runs; kept in the worker, so no command and no history event.
+    setCurrentDetails(`**${stage}**, ${percent} %`);
     // The memo keeps the last figure readable while no worker is there to answer the query.
     upsertMemo({ [PROGRESS_MEMO_KEY]: this.current, [STARTED_AT_MEMO_KEY]: this.startedAt });
   }
@@ -56,7 +60,7 @@ export function markJobState(state: JobState): void {
 export interface JobDescriptor {
   type: JobType;
   input: unknown;
-  /** Undoes or flags what the job had half done; runs before the dead letter is recorded. */
+  /** Undoes or flags what the job had half done: before the dead letter is recorded, or when cancelled. */
   compensate?: () => Promise<void>;
 }
 
@@ -99,6 +103,26 @@ async function deadLetter(
   });
 }
 
+/** From this change on, a cancelled job runs its compensation and records its last stage. */
+export const COMPENSATE_ON_CANCEL_PATCH = 'compensate-on-cancel';
+
+/**
+ * A cancelled job undoes what it had half done, as a dead-lettered one does, but records no dead
+ * letter: someone asked for it to stop. The workflow then closes as cancelled.
+ */
+async function cancelled(
+  job: JobDescriptor,
+  cancellation: unknown,
+  progress: ProgressReporter,
+): Promise<never> {
+  if (patched(COMPENSATE_ON_CANCEL_PATCH)) {
+    await CancellationScope.nonCancellable(async () => job.compensate?.());
+    progress.report('cancelled', progress.progress.percent);
+  }
+  markJobState('cancelled');
+  throw cancellation;
+}
+
 /**
  * Runs a job's steps with progress and state bookkeeping. Every job workflow goes through here,
  * so that a step whose retries are exhausted (or that fails for good) is dead-lettered the same
@@ -116,8 +140,9 @@ export async function runJob<Result>(
     markJobState('completed');
     return result;
   } catch (error) {
-    if (error instanceof ActivityFailure && !isCancellation(error)) return deadLetter(job, error, progress);
-    markJobState(isCancellation(error) ? 'cancelled' : 'failed');
+    if (isCancellation(error)) return cancelled(job, error, progress);
+    if (error instanceof ActivityFailure) return deadLetter(job, error, progress);
+    markJobState('failed');
     throw error;
   }
 }

@@ -10,6 +10,7 @@ import {
 import { sendEmail } from './send-email';
 import { runJob } from './job-lifecycle';
 import { proxyJobActivities } from './shutdown-retries';
+import { emailMetadata } from './job-summary';
 
 const { openStoredFile } = proxyJobActivities<UploadActivities>(ACTIVITY_OPTIONS.openStoredFile);
 const { analyseFile } = proxyJobActivities<UploadActivities>(ACTIVITY_OPTIONS.analyseFile);
@@ -28,20 +29,23 @@ const WITHOUT_OPEN_STEP_PATCH = 'process-upload-without-open-step';
  */
 async function emailResult(emailJobId: string, to: string, result: ProcessUploadResult): Promise<boolean> {
   try {
+    const request = {
+      to,
+      template: 'upload-processed',
+      params: {
+        fileId: result.fileId,
+        mimeType: result.mimeType,
+        sha256: result.sha256,
+        sizeBytes: result.size,
+      },
+    };
+    // User metadata is not part of the command's identity: adding it changes no replayed run.
+    const { summary, details } = emailMetadata(request);
     await executeChild(sendEmail, {
       workflowId: emailJobId,
-      args: [
-        {
-          to,
-          template: 'upload-processed',
-          params: {
-            fileId: result.fileId,
-            mimeType: result.mimeType,
-            sha256: result.sha256,
-            sizeBytes: result.size,
-          },
-        },
-      ],
+      args: [request],
+      staticSummary: summary,
+      staticDetails: details,
       typedSearchAttributes: new TypedSearchAttributes([
         { key: JOB_TYPE_SEARCH_ATTRIBUTE, value: 'sendEmail' },
       ]),

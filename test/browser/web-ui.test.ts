@@ -123,6 +123,49 @@ describe('Temporal Web UI in a real browser', () => {
     await screenshot('web-ui-02-completed-workflow.png');
   });
 
+  /** The UI renders user metadata (Markdown) in frames of their own: read every frame's text. */
+  async function waitForFrameText(pattern: RegExp): Promise<void> {
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    for (;;) {
+      const texts = await Promise.all(
+        page
+          .frames()
+          .map((frame) =>
+            frame
+              .evaluate(() => (globalThis as unknown as BrowserGlobals).document.body.innerText)
+              .catch(() => ''),
+          ),
+      );
+      if (texts.some((text) => pattern.test(text))) return;
+      if (Date.now() > deadline) throw new Error(`no frame shows ${pattern}:\n${texts.join('\n---\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async function openUserMetadata(jobId: string): Promise<void> {
+    const { runId } = await harness.status(jobId);
+    await page.goto(`${ui}/namespaces/default/workflows/${jobId}/${runId}/history`);
+    await page.getByText('User Metadata', { exact: true }).first().click();
+    await page.waitForURL(/\/user-metadata$/);
+  }
+
+  it("shows each job's summary and details (user metadata)", async () => {
+    await openUserMetadata(jobs.completed!);
+    // 'seen in the web ui\n' is 19 bytes.
+    await waitForFrameText(/Upload text\/plain, 19 B/);
+    const { result } = await harness.status(jobs.completed!);
+    const sha256 = (result as { sha256: string }).sha256;
+    await waitForFrameText(new RegExp(`SHA-256\\s+${sha256.slice(0, 16)}…`));
+    await screenshot('web-ui-07-job-summary.png');
+  });
+
+  it("shows a running job's stage as its current details", async () => {
+    await openUserMetadata(jobs.running!);
+    await waitForFrameText(/Upload text\/plain, 18 B/);
+    await waitForFrameText(/analysing, 10 %/);
+    await screenshot('web-ui-08-current-details.png');
+  });
+
   it("shows the running job's analysis heartbeat as a pending activity", async () => {
     const status = await harness.status(jobs.running!);
     expect(status).toMatchObject({ state: 'running', stage: 'analysing', progress: 50 });
@@ -155,6 +198,26 @@ describe('Temporal Web UI in a real browser', () => {
     expect(await workflowLink(jobs.completed!).count()).toBe(0);
     expect(await workflowLink(jobs.running!).count()).toBe(0);
     await screenshot('web-ui-04-dead-lettered-search.png');
+  });
+
+  it('keeps the dead-letter search as a saved view', async () => {
+    const query = encodeURIComponent('JobState = "dead_lettered"');
+    await page.goto(`${ui}/namespaces/default/workflows?query=${query}`);
+    await workflowLink(jobs.deadLettered!).waitFor();
+    await page.getByRole('button', { name: 'Save as New' }).click();
+    await page.getByRole('dialog').getByRole('textbox').first().pressSequentially('Dead letters');
+    await screenshot('web-ui-09-save-view.png');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    // A fresh list, then the saved view from the views menu: it brings the query back.
+    await page.goto(`${ui}/namespaces/default/workflows`);
+    await workflowLink(jobs.completed!).waitFor();
+    await page.getByRole('button', { name: /view/i }).first().click();
+    await screenshot('web-ui-10-views-menu.png');
+    await page.getByText('Dead letters', { exact: true }).first().click();
+    await workflowLink(jobs.deadLettered!).waitFor();
+    expect(await workflowLink(jobs.completed!).count()).toBe(0);
+    await screenshot('web-ui-11-saved-view.png');
   });
 });
 
@@ -221,6 +284,8 @@ describe('encrypted payloads in the Temporal Web UI', () => {
       ),
     );
     const text = await bodyText();
+    // The summary goes through the payload codec too: without it, not even the masked address shows.
+    expect(text).not.toContain('E-mail welcome to');
     expect(text).not.toContain(INPUT.to);
     expect(text).not.toContain('Dora Hiddenname');
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-05-encrypted-input.png'), fullPage: true });
@@ -233,6 +298,7 @@ describe('encrypted payloads in the Temporal Web UI', () => {
       INPUT.to,
     );
     expect(await bodyText()).toContain('Dora Hiddenname');
+    await page.getByText('E-mail welcome to d•••@example.com').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-06-decoded-input.png'), fullPage: true });
   });
 });

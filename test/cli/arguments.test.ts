@@ -6,6 +6,8 @@ import { cli } from '../helpers/cli';
 const COMMANDS = [
   'upload',
   'status',
+  'jobs list',
+  'cancel',
   'dead-letters list',
   'dead-letters show',
   'dead-letters redrive',
@@ -54,6 +56,13 @@ describe('durable-jobs arguments', () => {
     [['dead-letters', 'show', 'a', 'b'], 'unexpected argument "b"'],
     [['status', 'upload-1', '--nope'], "Unknown option '--nope'"],
     [['upload', 'f.txt', '--watch'], 'upload does not take --watch'],
+    [
+      ['jobs', 'list', '--state', 'retrying'],
+      '--state must be one of queued, running, completed, failed, dead_lettered, cancelled; got "retrying"',
+    ],
+    [['jobs', 'list', '--limit', '0'], '--limit must be a whole number from 1 to 100, got "0"'],
+    [['jobs', 'frob'], 'unknown jobs command "frob"; one of: list'],
+    [['cancel'], 'missing <jobId>'],
     [
       ['dead-letters', 'list', '--type', 'nope'],
       '--type must be one of processUpload, sendEmail; got "nope"',

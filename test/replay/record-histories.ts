@@ -61,6 +61,18 @@ async function uploadInterruptedByShutdown({ harness, receiver }: Recorders): Pr
   return harness.startProcessing({ fileId, notifyUrl: receiver.url });
 }
 
+/** Cancelled through the API while its webhook is being retried: compensation, no dead letter. */
+async function cancelledDuringWebhookRetries(recorders: Recorders): Promise<string> {
+  recorders.receiver.answer([], 503);
+  const jobId = await uploadWithWebhook(recorders, 'an upload cancelled half way');
+  while (recorders.receiver.deliveriesFor(jobId).length === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const response = await recorders.harness.app.inject({ method: 'POST', url: `/jobs/${jobId}/cancel` });
+  if (response.statusCode !== 202) throw new Error(`cancel failed: ${response.statusCode} ${response.body}`);
+  return jobId;
+}
+
 /** An orphan upload two days old: the sweep deletes it, and runs every other step with nothing to do. */
 async function sweepAfterTwoDays({ harness }: Recorders): Promise<string> {
   await harness.uploadFile('an upload no job used', 'text/plain');
@@ -110,6 +122,8 @@ const RECORDINGS: Record<string, Recording> = {
   'sweep-retention': { start: sweepAfterTwoDays },
   // After retry-worker-shutdown: analyseFile interrupted by a worker shutdown, scheduled again.
   'process-upload-worker-shutdown': { start: uploadInterruptedByShutdown },
+  // After compensate-on-cancel: a cancelled job marks its upload incomplete and records its stage.
+  'process-upload-cancelled': { start: cancelledDuringWebhookRetries },
   'send-email-encrypted': {
     encrypted: true,
     start: (recorders) => sendWelcome(recorders, 'replay@example.com'),

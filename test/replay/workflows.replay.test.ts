@@ -25,6 +25,11 @@ const RECORDED = [
     'analyseFile interrupted by a worker shutdown, scheduled again (patched), then success',
     'completed',
   ],
+  [
+    'process-upload-cancelled',
+    'cancelled during webhook retries (compensate-on-cancel patched): upload marked incomplete',
+    'cancelled',
+  ],
 ] as const;
 
 const ENCRYPTED = [
@@ -35,7 +40,9 @@ const ENCRYPTED = [
 function closingOutcome(name: string): string {
   const history = loadHistory(name);
   expect(history.events.length).toBeGreaterThan(10);
-  return history.events.at(-1)?.workflowExecutionCompletedEventAttributes ? 'completed' : 'failed';
+  const last = history.events.at(-1);
+  if (last?.workflowExecutionCanceledEventAttributes) return 'cancelled';
+  return last?.workflowExecutionCompletedEventAttributes ? 'completed' : 'failed';
 }
 
 describe('recorded histories replay against the current workflow code', () => {
@@ -72,6 +79,8 @@ describe('recorded histories replay against the current workflow code', () => {
     ['send-email', ['renderEmail', 'deliverEmail']],
     ['send-email-render-in-delivery', ['deliverEmail']],
     ['process-upload-worker-shutdown', ['analyseFile', 'analyseFile', 'notifyWebhook']],
+    // Compensation, and no recordDeadLetter: a cancelled job is not a dead letter.
+    ['process-upload-cancelled', ['analyseFile', 'notifyWebhook', 'markUploadIncomplete']],
   ])('%s schedules the steps of its version of the workflow', (name, steps) => {
     const scheduled = loadHistory(name).events.flatMap(
       (event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
