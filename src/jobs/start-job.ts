@@ -24,6 +24,8 @@ export interface StartJobOptions {
   taskQueue?: string;
   /** How long to wait for Temporal; defaults to 10 s. */
   timeoutMs?: number;
+  /** Temporal's start delay: the job is `scheduled` until it has passed. */
+  startDelayMs?: number;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -49,6 +51,7 @@ export async function startJob<W extends JobWorkflow>(
 ): Promise<StartedJob> {
   const jobType = jobTypeOf(workflow);
   const jobId = jobIdFor(jobType, options.idempotencyKey);
+  const initialState = options.startDelayMs === undefined ? 'queued' : 'scheduled';
   try {
     await client.withDeadline(Date.now() + (options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS), () =>
       client.workflow.start(workflow, {
@@ -57,11 +60,12 @@ export async function startJob<W extends JobWorkflow>(
         args: [input] as Parameters<W>,
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        ...(options.startDelayMs === undefined ? {} : { startDelay: options.startDelayMs }),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: JOB_TYPE_SEARCH_ATTRIBUTE, value: jobType },
-          { key: JOB_STATE_SEARCH_ATTRIBUTE, value: 'queued' },
+          { key: JOB_STATE_SEARCH_ATTRIBUTE, value: initialState },
         ]),
-        memo: { [PROGRESS_MEMO_KEY]: { stage: 'queued', percent: 0 } },
+        memo: { [PROGRESS_MEMO_KEY]: { stage: initialState, percent: 0 } },
       }),
     );
     countJobStart(jobType, true);
