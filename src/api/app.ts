@@ -21,6 +21,8 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { signupRoutes } from './routes/signup';
 import { uploadRoutes } from './routes/upload';
+import { scheduleRoutes } from './routes/schedules';
+import { createJobSchedules } from '../schedules/job-schedules';
 import { observeRequest } from '../monitoring/metrics';
 import { docsRoutes } from './routes/docs';
 import { createMonitoring } from './routes/monitoring';
@@ -54,10 +56,11 @@ export function apiRoutes({
     logger,
   });
   const appOrigin = config.appUrl;
+  const preparers = jobInputPreparers(services);
   const redriver = new Redriver(
     services.deadLetters,
     (jobType, input, idempotencyKey) => startJobOfType(temporal, jobType, input, { idempotencyKey }),
-    jobInputPreparers(services),
+    preparers,
     { appOrigin },
   );
   return [
@@ -68,6 +71,7 @@ export function apiRoutes({
     ...signupRoutes(signups, services.idempotencyKeys),
     ...emailRoutes(temporal, { idempotencyKeys: services.idempotencyKeys, appOrigin }),
     ...deadLetterRoutes(services.deadLetters, redriver),
+    ...scheduleRoutes(createJobSchedules(temporal, preparers), appOrigin),
     ...(devMailbox ? devMailRoutes(devMailbox) : []),
     ...codecRoutes(payloadCodecOf(config), config.temporalUiUrl),
   ];
