@@ -18,7 +18,10 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', description: 'show help' },
 };
 
-const GROUPS: Record<string, string> = { 'dead-letters': 'inspect, redrive and discard dead letters' };
+const GROUPS: Record<string, string> = {
+  'dead-letters': 'inspect, redrive and discard dead letters',
+  schedules: 'create, inspect, pause, resume, trigger and delete recurring jobs',
+};
 
 function optionLines(options: Record<string, OptionSpec>): string[] {
   const entries = Object.entries(options).map(([name, spec]) => {
