@@ -1,7 +1,10 @@
+import os from 'node:os';
+import { jobTypePauseGate } from './temporal/job-type-pause-gate';
 import {
   bundleWorkflowCode,
   NativeConnection,
   Worker,
+  type ActivityInterceptorsFactory,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { loadConfig, type Config } from './config';
@@ -53,6 +56,13 @@ export interface JobsWorkerOptions {
   wrapActivities?: (activities: JobActivities) => JobActivities;
 }
 
+function activityInterceptors(options: JobsWorkerOptions): ActivityInterceptorsFactory[] {
+  const pauses = options.dependencies.jobTypePauses;
+  if (!pauses) return [jobLogAttributes];
+  const identity = `${process.pid}@${os.hostname()}`;
+  return [jobLogAttributes, jobTypePauseGate(pauses, options.connection.workflowService, identity)];
+}
+
 export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -64,7 +74,7 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     activities: (options.wrapActivities ?? ((activities) => activities))(
       createActivities(options.dependencies),
     ),
-    interceptors: { activity: [jobLogAttributes] },
+    interceptors: { activity: activityInterceptors(options) },
     // Heartbeats carry progress inside long steps; send them often enough to watch it move.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',

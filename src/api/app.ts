@@ -22,6 +22,8 @@ import { jobRoutes } from './routes/jobs';
 import { signupRoutes } from './routes/signup';
 import { uploadRoutes } from './routes/upload';
 import { scheduleRoutes } from './routes/schedules';
+import { jobTypeRoutes } from './routes/job-types';
+import { createJobTypeControl } from '../jobs/job-type-control';
 import { createJobSchedules } from '../schedules/job-schedules';
 import { observeRequest } from '../monitoring/metrics';
 import { docsRoutes } from './routes/docs';
@@ -72,6 +74,7 @@ export function apiRoutes({
     ...emailRoutes(temporal, { idempotencyKeys: services.idempotencyKeys, appOrigin }),
     ...deadLetterRoutes(services.deadLetters, redriver),
     ...scheduleRoutes(createJobSchedules(temporal, preparers), appOrigin),
+    ...jobTypeRoutes(createJobTypeControl(temporal, services.jobTypePauses)),
     ...(devMailbox ? devMailRoutes(devMailbox) : []),
     ...codecRoutes(payloadCodecOf(config), config.temporalUiUrl),
   ];
@@ -92,6 +95,7 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
     temporalAddress: config.temporalAddress,
     webUiBaseUrl: config.temporalUiUrl,
     workerMetricsAddress: config.workerMetricsAddress,
+    jobTypePauses: dependencies.services.jobTypePauses,
   });
   const routes = [...apiRoutes(dependencies), ...monitoring.routes];
   const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {
