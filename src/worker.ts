@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { jobTypePauseGate } from './temporal/job-type-pause-gate';
+import { jobTypeRateLimiter } from './temporal/job-rate-limiter';
 import {
   bundleWorkflowCode,
   NativeConnection,
@@ -57,10 +58,14 @@ export interface JobsWorkerOptions {
 }
 
 function activityInterceptors(options: JobsWorkerOptions): ActivityInterceptorsFactory[] {
-  const pauses = options.dependencies.jobTypePauses;
-  if (!pauses) return [jobLogAttributes];
+  const { jobTypePauses, config } = options.dependencies;
   const identity = `${process.pid}@${os.hostname()}`;
-  return [jobLogAttributes, jobTypePauseGate(pauses, options.connection.workflowService, identity)];
+  return [
+    jobLogAttributes,
+    // Paused first: a step that pauses itself does not take a turn of its type's rate.
+    ...(jobTypePauses ? [jobTypePauseGate(jobTypePauses, options.connection.workflowService, identity)] : []),
+    ...(Object.keys(config.jobRateLimits).length > 0 ? [jobTypeRateLimiter(config.jobRateLimits)] : []),
+  ];
 }
 
 export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
