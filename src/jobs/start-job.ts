@@ -26,6 +26,8 @@ export interface StartJobOptions {
   timeoutMs?: number;
   /** Temporal's start delay: the job is `scheduled` until it has passed. */
   startDelayMs?: number;
+  /** Temporal's priority key, 1 (first) to 5; the job's steps inherit it. */
+  priority?: number;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -61,6 +63,7 @@ export async function startJob<W extends JobWorkflow>(
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         ...(options.startDelayMs === undefined ? {} : { startDelay: options.startDelayMs }),
+        ...(options.priority === undefined ? {} : { priority: { priorityKey: options.priority } }),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: JOB_TYPE_SEARCH_ATTRIBUTE, value: jobType },
           { key: JOB_STATE_SEARCH_ATTRIBUTE, value: initialState },

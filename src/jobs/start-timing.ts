@@ -22,6 +22,13 @@ export const StartTiming = Type.Object({
       examples: ['90s', '2h'],
     }),
   ),
+  priority: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 5,
+      description: "Temporal's task priority: 1 runs first, 5 last; 3 when not given",
+    }),
+  ),
 });
 export type StartTiming = Static<typeof StartTiming>;
 
@@ -61,9 +68,9 @@ export function startDelayOf(timing: StartTiming, now = Date.now()): number | un
   return ms;
 }
 
-/** The request without its timing fields: what the job type's own request schema describes. */
+/** The request without its timing and priority fields: what the job type's own request schema describes. */
 export function withoutTiming<R extends StartTiming>(request: R): Omit<R, keyof StartTiming> {
-  const { runAt: _runAt, delay: _delay, ...rest } = request;
+  const { runAt: _runAt, delay: _delay, priority: _priority, ...rest } = request;
   return rest;
 }
 

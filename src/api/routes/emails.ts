@@ -55,7 +55,11 @@ export function emailRoutes(temporal: Client, options: EmailRouteOptions): Route
           headers: request.headers,
           body: request.body,
         });
-        const { jobId } = await startJob(temporal, sendEmail, input, { idempotencyKey, startDelayMs });
+        const { jobId } = await startJob(temporal, sendEmail, input, {
+          idempotencyKey,
+          startDelayMs,
+          priority: request.body.priority,
+        });
         return jobAccepted(jobId);
       },
     }),

@@ -50,7 +50,11 @@ export function uploadRoutes(
           headers: request.headers,
           body: request.body,
         });
-        const job = await startJob(temporal, processUpload, input, { idempotencyKey, startDelayMs });
+        const job = await startJob(temporal, processUpload, input, {
+          idempotencyKey,
+          startDelayMs,
+          priority: request.body.priority,
+        });
         // Retention keeps the file while its job may still need it.
         await services.files.linkJob(input.fileId, job.jobId);
         return jobAccepted(job.jobId);
