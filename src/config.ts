@@ -1,3 +1,4 @@
+import { parseJobRateLimits, type JobRateLimits } from './jobs/rate-limits';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { S3Settings } from './files/s3-blob-store';
@@ -75,6 +76,8 @@ export const CONFIG_VARIABLES = [
   'METRICS_TOKEN',
   'AUTH',
   'APP_URL',
+  // Per job type, steps each worker may start: sendEmail:10/s,processUpload:30/m.
+  'JOB_RATE_LIMITS',
 ] as const;
 
 /** Extra gRPC headers for Temporal: `TEMPORAL_GRPC_META_X_TENANT=a` sends `x-tenant: a`. */
@@ -89,6 +92,8 @@ export interface TemporalConnectionSecurity {
 }
 
 export interface Config {
+  /** Steps per second each worker may start, per job type (JOB_RATE_LIMITS); absent types are unlimited. */
+  jobRateLimits: JobRateLimits;
   host: string;
   port: number;
   temporalAddress: string;
@@ -565,6 +570,14 @@ function readAppUrl(env: Env, port: number): string {
   return url.origin;
 }
 
+function readJobRateLimits(env: Env, name: string): JobRateLimits {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return {};
+  const limits = parseJobRateLimits(raw);
+  if (typeof limits === 'string') throw new ConfigError(name, limits);
+  return limits;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const temporalPort = readPort(env, 'TEMPORAL_PORT', 7233);
   const temporalUiPort = readPort(env, 'TEMPORAL_UI_PORT', 8233);
@@ -611,5 +624,6 @@ export function loadConfig(env: Env = process.env): Config {
     payloadEncryptionKeys: readEncryptionKeys(env, host),
     auth: readAuth(env, host),
     appUrl: readAppUrl(env, port),
+    jobRateLimits: readJobRateLimits(env, 'JOB_RATE_LIMITS'),
   };
 }

@@ -14,6 +14,8 @@ export const JOB_ID_PREFIX: Record<JobType, string> = {
 };
 
 export const JOB_STATES = [
+  /** Started with a start delay that has not yet passed: no worker has seen it. */
+  'scheduled',
   'queued',
   'running',
   'retrying',

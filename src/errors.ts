@@ -159,3 +159,17 @@ export function describeError(error: unknown): string {
   }
   return error instanceof Error ? error.message : String(error);
 }
+
+export class ScheduleNotFound extends DomainError {
+  readonly kind = 'notFound';
+  constructor(scheduleId: string) {
+    super('Schedule not found', { scheduleId });
+  }
+}
+
+export class ScheduleIdTaken extends DomainError {
+  readonly kind = 'conflict';
+  constructor(scheduleId: string) {
+    super('A schedule with this id already exists', { scheduleId, field: 'id' });
+  }
+}

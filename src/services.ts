@@ -1,3 +1,4 @@
+import { SqlJobTypePauseStore, type JobTypePauseStore } from './jobs/job-type-pauses';
 import path from 'node:path';
 import type { Config } from './config';
 import { openSqlClient } from './db/open-sql-client';
@@ -32,6 +33,8 @@ export interface Services {
   sideEffects: SideEffectLedger;
   deadLetters: DeadLetterStore;
   idempotencyKeys: IdempotencyKeyStore;
+  /** Job types an operator paused; read by the API and by every worker. */
+  jobTypePauses: JobTypePauseStore;
   webhookSecret: string;
   /** Where webhooks may go; the API checks a notifyUrl against it when it accepts one. */
   webhookDestinations: WebhookDestinationPolicy;
@@ -72,6 +75,7 @@ export async function openServices(config: Config, options: ServiceOptions = {})
       maxAgeDays: config.deadLetterMaxAgeDays,
     }),
     idempotencyKeys: new SqlIdempotencyKeyStore(sql),
+    jobTypePauses: new SqlJobTypePauseStore(sql),
     webhookSecret,
     webhookDestinations,
     webhooks,

@@ -1,8 +1,12 @@
+import os from 'node:os';
+import { jobTypePauseGate } from './temporal/job-type-pause-gate';
+import { jobTypeRateLimiter } from './temporal/job-rate-limiter';
 import {
   bundleWorkflowCode,
   NativeConnection,
   Worker,
   type WorkflowBundleOption,
+  type ActivityInterceptorsFactory,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { loadConfig, type Config } from './config';
@@ -56,6 +60,19 @@ export interface JobsWorkerOptions {
   wrapActivities?: (activities: JobActivities) => JobActivities;
 }
 
+function activityInterceptors(options: JobsWorkerOptions): ActivityInterceptorsFactory[] {
+  const { jobTypePauses, config } = options.dependencies;
+  const identity = `${process.pid}@${os.hostname()}`;
+  return [
+    jobLogAttributes,
+    // Outside the gate and the limiter: a step cut off by a shutdown while waiting is an interruption too.
+    shutdownAsInterruption,
+    // Paused first: a step that pauses itself does not take a turn of its type's rate.
+    ...(jobTypePauses ? [jobTypePauseGate(jobTypePauses, options.connection.workflowService, identity)] : []),
+    ...(Object.keys(config.jobRateLimits).length > 0 ? [jobTypeRateLimiter(config.jobRateLimits)] : []),
+  ];
+}
+
 export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -67,7 +84,7 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     activities: (options.wrapActivities ?? ((activities) => activities))(
       createActivities(options.dependencies),
     ),
-    interceptors: { activity: [jobLogAttributes, shutdownAsInterruption] },
+    interceptors: { activity: activityInterceptors(options) },
     // Heartbeats carry progress inside long steps; send them often enough to watch it move.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',

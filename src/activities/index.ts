@@ -1,3 +1,4 @@
+import type { JobTypePauseStore } from '../jobs/job-type-pauses';
 import type { Config } from '../config';
 import { createSmtpTransport } from '../email/transport';
 import { createRetentionActivities } from './retention';
@@ -7,6 +8,8 @@ import { createUploadActivities, type UploadActivityDependencies } from './uploa
 
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
   config: Config;
+  /** With it, steps of a paused job type pause themselves instead of running. */
+  jobTypePauses?: JobTypePauseStore;
 }
 
 /** Every activity the worker registers, built from the side-effecting services they need. */

@@ -21,6 +21,10 @@ import { healthRoutes } from './routes/health';
 import { jobRoutes } from './routes/jobs';
 import { signupRoutes } from './routes/signup';
 import { uploadRoutes } from './routes/upload';
+import { scheduleRoutes } from './routes/schedules';
+import { jobTypeRoutes } from './routes/job-types';
+import { createJobTypeControl } from '../jobs/job-type-control';
+import { createJobSchedules } from '../schedules/job-schedules';
 import { observeRequest } from '../monitoring/metrics';
 import { docsRoutes } from './routes/docs';
 import { createMonitoring } from './routes/monitoring';
@@ -54,10 +58,11 @@ export function apiRoutes({
     logger,
   });
   const appOrigin = config.appUrl;
+  const preparers = jobInputPreparers(services);
   const redriver = new Redriver(
     services.deadLetters,
     (jobType, input, idempotencyKey) => startJobOfType(temporal, jobType, input, { idempotencyKey }),
-    jobInputPreparers(services),
+    preparers,
     { appOrigin },
   );
   return [
@@ -68,6 +73,8 @@ export function apiRoutes({
     ...signupRoutes(signups, services.idempotencyKeys),
     ...emailRoutes(temporal, { idempotencyKeys: services.idempotencyKeys, appOrigin }),
     ...deadLetterRoutes(services.deadLetters, redriver),
+    ...scheduleRoutes(createJobSchedules(temporal, preparers), appOrigin),
+    ...jobTypeRoutes(createJobTypeControl(temporal, services.jobTypePauses)),
     ...(devMailbox ? devMailRoutes(devMailbox) : []),
     ...codecRoutes(payloadCodecOf(config), config.temporalUiUrl),
   ];
@@ -88,6 +95,7 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
     temporalAddress: config.temporalAddress,
     webUiBaseUrl: config.temporalUiUrl,
     workerMetricsAddress: config.workerMetricsAddress,
+    jobTypePauses: dependencies.services.jobTypePauses,
   });
   const routes = [...apiRoutes(dependencies), ...monitoring.routes];
   const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {

@@ -21,6 +21,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 const GROUPS: Record<string, string> = {
   jobs: 'list jobs',
   'dead-letters': 'inspect, redrive and discard dead letters',
+  schedules: 'create, inspect, pause, resume, trigger and delete recurring jobs',
 };
 
 function optionLines(options: Record<string, OptionSpec>): string[] {

@@ -151,4 +151,14 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE dead_letters ADD COLUMN redacted_at TEXT;
       CREATE INDEX dead_letters_unredacted ON dead_letters (failed_at) WHERE redacted_at IS NULL;`,
   },
+  {
+    version: 12,
+    name: 'job types paused by an operator',
+    sql: `
+      CREATE TABLE paused_job_types (
+        job_type TEXT PRIMARY KEY,
+        paused_at TEXT NOT NULL,
+        paused_by TEXT NOT NULL
+      );`,
+  },
 ];

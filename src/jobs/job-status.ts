@@ -84,7 +84,20 @@ function storedState(description: WorkflowExecutionDescription): StoredState {
 /** A worker has run the job's first workflow task, which marks it running. */
 function hasStarted(description: WorkflowExecutionDescription): boolean {
   const marked = description.typedSearchAttributes.get(JOB_STATE_SEARCH_ATTRIBUTE);
-  return marked !== undefined && marked !== 'queued';
+  return marked !== undefined && marked !== 'queued' && marked !== 'scheduled';
+}
+
+/**
+ * A job started with a start delay has no workflow task at all until the delay has passed; then
+ * its first one is scheduled and it waits in the queue like any other.
+ */
+function isDelayed(description: WorkflowExecutionDescription): boolean {
+  const marked = description.typedSearchAttributes.get(JOB_STATE_SEARCH_ATTRIBUTE);
+  return marked === 'scheduled' && !description.raw.pendingWorkflowTask;
+}
+
+function waitingState(description: WorkflowExecutionDescription): JobState {
+  return isDelayed(description) ? 'scheduled' : 'queued';
 }
 
 async function queriedStartedAt(
@@ -203,7 +216,7 @@ async function runningStatus(
   const started = startedAt !== undefined || hasStarted(description);
   return {
     ...describedFields(client, description, options),
-    state: retryingActivity(pending) ? 'retrying' : started ? 'running' : 'queued',
+    state: retryingActivity(pending) ? 'retrying' : started ? 'running' : waitingState(description),
     stage: progress.stage,
     progress: refineProgress(progress, pending),
     attempts: Math.max(0, ...pending.map((activity) => activity.attempt ?? 0)),

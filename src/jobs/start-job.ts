@@ -25,6 +25,10 @@ export interface StartJobOptions {
   taskQueue?: string;
   /** How long to wait for Temporal; defaults to 10 s. */
   timeoutMs?: number;
+  /** Temporal's start delay: the job is `scheduled` until it has passed. */
+  startDelayMs?: number;
+  /** Temporal's priority key, 1 (first) to 5; the job's steps inherit it. */
+  priority?: number;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -61,6 +65,7 @@ export async function startJob<W extends JobWorkflow>(
   const jobType = jobTypeOf(workflow);
   const jobId = jobIdFor(jobType, options.idempotencyKey);
   const { summary, details } = jobMetadata(jobType, input as JobInput<typeof jobType>);
+  const initialState = options.startDelayMs === undefined ? 'queued' : 'scheduled';
   try {
     await client.withDeadline(Date.now() + (options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS), () =>
       client.workflow.start(workflow, {
@@ -69,11 +74,13 @@ export async function startJob<W extends JobWorkflow>(
         args: [input] as Parameters<W>,
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        ...(options.startDelayMs === undefined ? {} : { startDelay: options.startDelayMs }),
+        ...(options.priority === undefined ? {} : { priority: { priorityKey: options.priority } }),
         typedSearchAttributes: new TypedSearchAttributes([
           { key: JOB_TYPE_SEARCH_ATTRIBUTE, value: jobType },
-          { key: JOB_STATE_SEARCH_ATTRIBUTE, value: 'queued' },
+          { key: JOB_STATE_SEARCH_ATTRIBUTE, value: initialState },
         ]),
-        memo: { [PROGRESS_MEMO_KEY]: { stage: 'queued', percent: 0 } },
+        memo: { [PROGRESS_MEMO_KEY]: { stage: initialState, percent: 0 } },
         staticSummary: summary,
         staticDetails: details,
       }),

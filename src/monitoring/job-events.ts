@@ -26,19 +26,20 @@ export function isTerminal(state: JobState): boolean {
 }
 
 const STATE_RANK: Record<JobState, number> = {
-  queued: 0,
-  retrying: 1,
-  running: 2,
-  completed: 3,
-  failed: 3,
-  dead_lettered: 3,
-  cancelled: 3,
+  scheduled: 0,
+  queued: 1,
+  retrying: 2,
+  running: 3,
+  completed: 4,
+  failed: 4,
+  dead_lettered: 4,
+  cancelled: 4,
 };
 
 /**
  * An event id derived from the status alone, so that any watcher (after an API restart too)
  * gives the same status the same id: progress first (never allowed to go back, see
- * `JobWatcher`), then the highest attempt, then queued < retrying < running < finished.
+ * `JobWatcher`), then the highest attempt, then scheduled < queued < retrying < running < finished.
  */
 export function eventIdFor(status: Pick<JobStatus, 'progress' | 'attempts' | 'state'>): number {
   const progress = Math.max(0, Math.min(100, Math.floor(status.progress)));

@@ -3,6 +3,7 @@ import type { IdempotencyKeyStore } from '../../jobs/idempotency-keys';
 import { emailJobInput } from '../../jobs/job-inputs';
 import { SendEmailRequest } from '../../jobs/job-requests';
 import { startJob } from '../../jobs/start-job';
+import { startDelayOf, withoutTiming, withTiming } from '../../jobs/start-timing';
 import { sendEmail } from '../../workflows';
 import { checkedIdempotencyKey } from '../idempotency';
 import { defineRoute, type RouteDefinition } from '../route';
@@ -30,12 +31,12 @@ export function emailRoutes(temporal: Client, options: EmailRouteOptions): Route
       summary: 'Send an e-mail from a template',
       tags: ['jobs'],
       schema: {
-        body: SendEmailRequest,
+        body: withTiming(SendEmailRequest),
         headers: IdempotencyHeaders,
         responses: {
           202: { description: 'The job is started', schema: JobAccepted },
           400: errorResponse(
-            'The body, a template parameter (a link not on APP_URL) or Idempotency-Key is invalid',
+            'The body (runAt, delay too), a template parameter (a link not on APP_URL) or Idempotency-Key is invalid',
           ),
           403: errorResponse('The token lacks the scope this route, or this template, needs'),
           422: keyReused,
@@ -43,14 +44,22 @@ export function emailRoutes(temporal: Client, options: EmailRouteOptions): Route
         },
       },
       handler: async (request) => {
-        const input = emailJobInput(request.body, { caller: request.caller, appOrigin: options.appOrigin });
+        const startDelayMs = startDelayOf(request.body);
+        const input = emailJobInput(withoutTiming(request.body), {
+          caller: request.caller,
+          appOrigin: options.appOrigin,
+        });
         const idempotencyKey = await checkedIdempotencyKey(options.idempotencyKeys, {
           caller: request.caller,
           operation: 'POST /emails',
           headers: request.headers,
           body: request.body,
         });
-        const { jobId } = await startJob(temporal, sendEmail, input, { idempotencyKey });
+        const { jobId } = await startJob(temporal, sendEmail, input, {
+          idempotencyKey,
+          startDelayMs,
+          priority: request.body.priority,
+        });
         return jobAccepted(jobId);
       },
     }),

@@ -3,8 +3,9 @@ import type { Client } from '@temporalio/client';
 import { Type } from '@sinclair/typebox';
 import { JobNotFound } from '../../errors';
 import { getJobStatus } from '../../jobs/job-status';
+import type { JobTypePauseStore } from '../../jobs/job-type-pauses';
 import { JobEventHub, parseLastEventId } from '../../monitoring/job-events';
-import { jobsHealth, type JobsHealthReport } from '../../monitoring/job-health';
+import { jobsHealth, type JobsHealthReport, type JobTypeCounts } from '../../monitoring/job-health';
 import { ErrorCode } from '../errors';
 import { defineRoute, type RouteDefinition } from '../route';
 import { errorResponse, ErrorBody, JobIdParams, temporalDown } from '../schemas';
@@ -15,6 +16,8 @@ export interface MonitoringOptions {
   temporalAddress: string;
   webUiBaseUrl: string;
   workerMetricsAddress?: string;
+  /** Marks paused job types `paused: true` in /health/jobs. */
+  jobTypePauses?: JobTypePauseStore;
 }
 
 export interface Monitoring {
@@ -44,6 +47,17 @@ const HealthReport = Type.Object(
   { title: 'JobsHealth' },
 );
 
+/** Each paused job type's counts say `paused: true`. */
+async function withPauses(report: JobsHealthReport, pauses?: JobTypePauseStore): Promise<JobsHealthReport> {
+  if (!pauses || !report.jobs) return report;
+  const jobs: Record<string, JobTypeCounts & { paused?: true }> = { ...report.jobs };
+  for (const { jobType } of await pauses.list()) {
+    const counts = jobs[jobType];
+    if (counts) jobs[jobType] = { ...counts, paused: true };
+  }
+  return { ...report, jobs };
+}
+
 /** A report that says Temporal is down is also an error body, like every other 503. */
 function healthAnswer(report: JobsHealthReport) {
   if (report.status === 'ok') return { status: 200 as const, body: report };
@@ -72,7 +86,10 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
           },
         },
       },
-      handler: async () => healthAnswer(await jobsHealth(temporal, { address: options.temporalAddress })),
+      handler: async () => {
+        const report = await jobsHealth(temporal, { address: options.temporalAddress });
+        return healthAnswer(await withPauses(report, options.jobTypePauses));
+      },
     }),
     ...metricsRoutes({ workerMetricsAddress: options.workerMetricsAddress }),
     defineRoute({
