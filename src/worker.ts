@@ -68,6 +68,8 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     // Heartbeats carry progress inside long steps; send them often enough to watch it move.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
+    // A killed worker's cached workflows wait this long before another worker takes their next task.
+    stickyQueueScheduleToStartTimeout: '2 seconds',
   });
 }
 
