@@ -88,6 +88,7 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
     temporalAddress: config.temporalAddress,
     webUiBaseUrl: config.temporalUiUrl,
     workerMetricsAddress: config.workerMetricsAddress,
+    deadLetters: dependencies.services.deadLetters,
   });
   const routes = [...apiRoutes(dependencies), ...monitoring.routes];
   const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {
