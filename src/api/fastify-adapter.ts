@@ -166,9 +166,15 @@ export interface AnsweredRequest {
   durationSeconds: number;
 }
 
+function isRead(method: string | undefined): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
 export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdapterOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
+    // Reads (status polls, health checks, scrapes) are chatter at `info`: logged only at `debug`.
+    disableRequestLogging: (request) => isRead(request.method) && !options.logger.isLevelEnabled('debug'),
     // Largest JSON body accepted; stream routes enforce their own limits.
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
