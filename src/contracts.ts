@@ -143,8 +143,15 @@ export const ACTIVITY_OPTIONS = {
     retry: RETRY_POLICIES.analyseFile,
   },
   notifyWebhook: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.notifyWebhook },
-  /** Above the SMTP transport's own timeouts, so a hung server fails the attempt, not the activity. */
-  sendEmail: { startToCloseTimeout: '2 minutes', retry: RETRY_POLICIES.sendEmail },
+  /**
+   * Above the SMTP transport's own timeouts, so a hung server fails the attempt, not the activity;
+   * delivery heartbeats every second, so the heartbeat timeout is what notices a dead worker.
+   */
+  sendEmail: {
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '5 seconds',
+    retry: RETRY_POLICIES.sendEmail,
+  },
   /** The compensating step: recording the dead letter and undoing half-done work. */
   compensation: { startToCloseTimeout: '30 seconds', retry: RETRY_POLICIES.deadLetter },
   /** One batch of the retention sweep: a hundred rows, Temporal look-ups or blob deletions. */

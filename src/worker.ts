@@ -92,6 +92,8 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     shutdownGraceTime: options.dependencies.config.workerShutdownGraceMs,
     // An attempt that ignores its cancellation must not keep the process from exiting.
     shutdownForceTime: options.dependencies.config.workerShutdownGraceMs + SHUTDOWN_FORCE_AFTER_GRACE_MS,
+    // A killed worker's cached workflows wait this long before another worker takes their next task.
+    stickyQueueScheduleToStartTimeout: '2 seconds',
   });
 }
 

@@ -1,6 +1,7 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { SmtpTransporter } from '../email/transport';
+import type { SideEffectLedger } from '../jobs/side-effects';
 
 import { ErrorType } from '../contracts';
 import type {
@@ -17,6 +18,7 @@ import { renderEmailRequest } from '../email/templates';
 
 export interface EmailActivityDependencies {
   mailFrom: string;
+  sideEffects: SideEffectLedger;
   /** Called once, on the first delivery. */
   createTransport(): SmtpTransporter;
 }
@@ -41,6 +43,21 @@ function render(input: SendEmailInput): RenderedEmail {
   }
 }
 
+/** Often enough for the activity's heartbeat timeout (`ACTIVITY_OPTIONS.sendEmail`) with room to spare. */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/** Heartbeats while `work` runs, so that the server notices within seconds when this worker dies. */
+async function heartbeating<T>(work: Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** What to send: rendered here from the job's request, or handed over rendered by older runs. */
 function emailToDeliver(input: SendEmailInput | DeliverEmailInput): DeliverEmailInput {
   return 'email' in input ? input : { to: input.to, email: render(input) };
@@ -55,19 +72,37 @@ export function createEmailActivities(dependencies: EmailActivityDependencies): 
       return render(input);
     },
 
+    /**
+     * Sends once per job, however often the activity is retried: the ledger records the delivery
+     * as soon as the server accepted it, so only a death between those two moments sends twice.
+     */
     async deliverEmail(input: SendEmailInput | DeliverEmailInput): Promise<EmailDelivery> {
       const { to, email } = emailToDeliver(input);
       const { info } = Context.current();
-      const messageId = messageIdFor(info.workflowExecution?.workflowId ?? info.activityId);
-      try {
-        const sent = await transportForDelivery().sendMail({
-          from: dependencies.mailFrom,
-          to,
-          subject: email.subject,
-          text: email.text,
-          html: email.html,
+      const jobId = info.workflowExecution?.workflowId ?? info.activityId;
+      const messageId = messageIdFor(jobId);
+      const ledgerKey = `email:${jobId}`;
+      if (await dependencies.sideEffects.isDone(ledgerKey)) {
+        log.info('e-mail already delivered by an earlier attempt', { messageId });
+        return {
           messageId,
-        });
+          accepted: [to],
+          response: 'delivered by an earlier attempt',
+          alreadyDelivered: true,
+        };
+      }
+      try {
+        const sent = await heartbeating(
+          transportForDelivery().sendMail({
+            from: dependencies.mailFrom,
+            to,
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+            messageId,
+          }),
+        );
+        await dependencies.sideEffects.markDone(ledgerKey, jobId, 'email', sent.response);
         log.info('e-mail delivered', { messageId, response: sent.response });
         return { messageId, accepted: sent.accepted.map(addressOf), response: sent.response };
       } catch (error) {

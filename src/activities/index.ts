@@ -20,6 +20,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createUploadActivities(dependencies),
     ...createEmailActivities({
       mailFrom: config.mailFrom,
+      sideEffects: dependencies.sideEffects,
       createTransport: () => createSmtpTransport(config),
     }),
     ...createDeadLetterActivities(dependencies),

@@ -96,6 +96,7 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
     webUiBaseUrl: config.temporalUiUrl,
     workerMetricsAddress: config.workerMetricsAddress,
     jobTypePauses: dependencies.services.jobTypePauses,
+    deadLetters: dependencies.services.deadLetters,
   });
   const routes = [...apiRoutes(dependencies), ...monitoring.routes];
   const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {

@@ -28,6 +28,9 @@ interface HttpErrorMapping {
   headers?: Record<string, string>;
 }
 
+/** How long a client should wait before repeating a call that Temporal could not take. */
+export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
 export const HTTP_ERROR_FOR: Record<DomainErrorKind, HttpErrorMapping> = {
   invalidInput: { status: 400, code: ErrorCode.validationFailed },
   unauthenticated: {
@@ -40,7 +43,11 @@ export const HTTP_ERROR_FOR: Record<DomainErrorKind, HttpErrorMapping> = {
   notFound: { status: 404, code: ErrorCode.notFound },
   conflict: { status: 409, code: ErrorCode.conflict },
   tooLarge: { status: 413, code: ErrorCode.payloadTooLarge },
-  temporalUnavailable: { status: 503, code: ErrorCode.temporalUnavailable },
+  temporalUnavailable: {
+    status: 503,
+    code: ErrorCode.temporalUnavailable,
+    headers: { 'retry-after': String(TEMPORAL_RETRY_AFTER_SECONDS) },
+  },
   temporalRejected: { status: 503, code: ErrorCode.temporalRejected },
 };
 

@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifySchema,
   type FastifyServerOptions,
+  LogController,
 } from 'fastify';
 import type { Caller } from '../auth/caller';
 import type { Logger } from '../logger';
@@ -166,9 +167,31 @@ export interface AnsweredRequest {
   durationSeconds: number;
 }
 
+function isRead(method: string | undefined): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
+/** Reads (status polls, health checks, scrapes) are chatter at `info`: their request lines go to `debug`. */
+class QuietReadsLogController extends LogController {
+  override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
+    if (!isRead(request.method)) return super.incomingRequest(request, reply);
+    request.log.debug({ req: request }, 'incoming request');
+  }
+
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    if (error || !isRead(request.method)) return super.requestCompleted(error, request, reply);
+    reply.log.debug({ res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
+
 export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdapterOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
+    logController: new QuietReadsLogController(),
     // Largest JSON body accepted; stream routes enforce their own limits.
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },

@@ -111,6 +111,8 @@ export interface DeadLetterStore {
   /** Drops entries past the age limit, then the oldest beyond the count limit; returns how many. */
   prune(now?: Date): Promise<number>;
   get(id: string): Promise<DeadLetter | undefined>;
+  /** Entries still `pending` (neither redriven, being redriven, nor discarded), per job type. */
+  countPending(): Promise<Record<string, number>>;
   /** Newest first; throws `InvalidCursorError` for a cursor it did not hand out. */
   list(options: DeadLetterListOptions): Promise<DeadLetterPage>;
   /**

@@ -127,6 +127,14 @@ export class SqlDeadLetterStore implements DeadLetterStore {
     return row && fromRow(row);
   }
 
+  async countPending(): Promise<Record<string, number>> {
+    const rows = await this.sql.query<{ job_type: string; pending: number | string }>(
+      `SELECT job_type, COUNT(*) AS pending FROM dead_letters WHERE status = 'pending' GROUP BY job_type`,
+    );
+    // PostgreSQL answers COUNT as a string (bigint).
+    return Object.fromEntries(rows.map((row) => [row.job_type, Number(row.pending)]));
+  }
+
   async list(options: DeadLetterListOptions): Promise<DeadLetterPage> {
     const conditions: string[] = [];
     const parameters: string[] = [];

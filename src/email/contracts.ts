@@ -24,6 +24,8 @@ export interface EmailDelivery {
   accepted: string[];
   /** The server's final reply, e.g. "250 OK: queued". */
   response: string;
+  /** True when an earlier attempt had already delivered it: nothing was sent this time. */
+  alreadyDelivered?: boolean;
 }
 
 export interface SendEmailResult extends EmailDelivery {

@@ -16,6 +16,11 @@ export interface JobTypeCounts {
   failed: number;
   /** Failed runs whose compensating step recorded a dead letter (`JobState = "dead_lettered"`). */
   deadLettered: number;
+  /**
+   * Of those, the dead letters still waiting in the store (`GET /dead-letters?status=pending`):
+   * the rest were redriven, discarded or pruned.
+   */
+  deadLettersPending: number;
   /** Cancelled or terminated. */
   cancelled: number;
 }
@@ -43,7 +48,14 @@ export interface JobsHealthReport {
   address?: string;
 }
 
+/** The dead-letter store, read for what is still pending. */
+export interface PendingDeadLetters {
+  countPending(): Promise<Record<string, number>>;
+}
+
 export interface JobsHealthOptions {
+  /** Without it, `deadLettersPending` is 0. */
+  deadLetters?: PendingDeadLetters;
   /** One deadline for every call of one report. */
   timeoutMs?: number;
   taskQueue?: string;
@@ -68,7 +80,15 @@ async function settleAll<T extends readonly unknown[]>(
 }
 
 function emptyCounts(): JobTypeCounts {
-  return { queued: 0, running: 0, completed: 0, failed: 0, deadLettered: 0, cancelled: 0 };
+  return {
+    queued: 0,
+    running: 0,
+    completed: 0,
+    failed: 0,
+    deadLettered: 0,
+    deadLettersPending: 0,
+    cancelled: 0,
+  };
 }
 
 function countOf(value: unknown): number {
@@ -156,6 +176,8 @@ async function queueHealth(
 export async function jobsHealth(client: Client, options: JobsHealthOptions = {}): Promise<JobsHealthReport> {
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const checkedAt = new Date().toISOString();
+  // Read from the service's own database, not Temporal: a failure here is not Temporal's.
+  const pending = (await options.deadLetters?.countPending()) ?? {};
   try {
     const [counts, workflow, activity] = await client.withDeadline(
       Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
@@ -166,6 +188,7 @@ export async function jobsHealth(client: Client, options: JobsHealthOptions = {}
           queueHealth(client, taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY),
         ]),
     );
+    counts.forEach((perType, index) => (perType.deadLettersPending = pending[JOB_TYPES[index]!] ?? 0));
     const jobs = Object.fromEntries(JOB_TYPES.map((jobType, index) => [jobType, counts[index]!])) as Record<
       JobType,
       JobTypeCounts

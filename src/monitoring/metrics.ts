@@ -61,6 +61,14 @@ export const workerMetricsUp = new Gauge({
   registers: [],
 });
 
+/** Set from the dead-letter store at each scrape (the route's own registry): every process reads the same store. */
+export const deadLettersPending = new Gauge({
+  name: 'durable_jobs_dead_letters_pending',
+  help: 'Dead letters still pending in the store (neither redriven nor discarded), by job type',
+  labelNames: ['type'] as const,
+  registers: [],
+});
+
 export const eventStreamsOpen = new Gauge({
   name: 'durable_jobs_event_streams_open',
   help: 'Job event streams (GET /jobs/:jobId/events) open now',

@@ -10,9 +10,18 @@ const PINO_METHOD: Record<TemporalLogLevel, 'trace' | 'debug' | 'info' | 'warn' 
   ERROR: 'error',
 };
 
+/**
+ * The SDK's own lines about the worker and its polling ("Worker state changed", per-task lines)
+ * are for debugging; the lines activities and workflows log about a job keep their level.
+ */
+function levelFor(level: TemporalLogLevel, meta: LogMetadata | undefined): TemporalLogLevel {
+  const ownLine = meta?.sdkComponent !== 'activity' && meta?.sdkComponent !== 'workflow';
+  return level === 'INFO' && ownLine ? 'DEBUG' : level;
+}
+
 export function temporalLoggerFor(logger: Logger): TemporalLogger {
   const log = (level: TemporalLogLevel, message: string, meta?: LogMetadata) =>
-    logger[PINO_METHOD[level]](meta ?? {}, message);
+    logger[PINO_METHOD[levelFor(level, meta)]](meta ?? {}, message);
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),

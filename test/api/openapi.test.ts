@@ -60,6 +60,7 @@ describe('GET /openapi.json', () => {
       temporal,
       temporalAddress: config.temporalAddress,
       webUiBaseUrl: config.temporalUiUrl,
+      deadLetters: services.deadLetters,
     });
     const routes = [...apiRoutes({ config, logger: silentLogger, temporal, services }), ...monitoring.routes];
     monitoring.close();

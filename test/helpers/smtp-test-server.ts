@@ -18,6 +18,12 @@ export interface TestSmtpServerOptions {
   replyToData?: (attempt: number) => SmtpReply | undefined;
   /** Answer to the n-th RCPT TO command (1-based) for `address`; undefined accepts the recipient. */
   replyToRecipient?: (attempt: number, address: string) => SmtpReply | undefined;
+  /**
+   * Holds the reply to the n-th DATA (1-based) until the promise settles, the whole message
+   * received. A message whose client hung up meanwhile is dropped (as `abandoned`): it was never
+   * acknowledged, so it is not committed either.
+   */
+  holdData?: (attempt: number) => Promise<void> | undefined;
 }
 
 function smtpError(reply: SmtpReply): Error {
@@ -29,6 +35,10 @@ export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
   /** The Message-ID of every message offered, accepted or not. */
   readonly offeredMessageIds: string[] = [];
+  /** Message-IDs of held messages whose client was gone when the hold ended. */
+  readonly abandonedMessageIds: string[] = [];
+  /** Ids of the SMTP sessions whose client has hung up. */
+  readonly closedSessions = new Set<string>();
   dataAttempts = 0;
   recipientAttempts = 0;
 
@@ -40,6 +50,9 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onClose: (session) => {
+        this.closedSessions.add(session.id);
+      },
       onRcptTo: (recipient, _session, callback) => {
         this.recipientAttempts += 1;
         const reply = this.options.replyToRecipient?.(this.recipientAttempts, recipient.address);
@@ -48,11 +61,18 @@ export class TestSmtpServer {
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-        stream.on('end', () => {
+        stream.on('end', async () => {
           this.dataAttempts += 1;
+          const attempt = this.dataAttempts;
           const raw = Buffer.concat(chunks).toString('utf8');
-          this.offeredMessageIds.push(/^Message-ID:\s*(\S+)/im.exec(raw)?.[1] ?? '');
-          const reply = this.options.replyToData?.(this.dataAttempts);
+          const messageId = /^Message-ID:\s*(\S+)/im.exec(raw)?.[1] ?? '';
+          this.offeredMessageIds.push(messageId);
+          await this.options.holdData?.(attempt);
+          if (this.closedSessions.has(session.id)) {
+            this.abandonedMessageIds.push(messageId);
+            return;
+          }
+          const reply = this.options.replyToData?.(attempt);
           if (reply) return callback(smtpError(reply));
           const recipients = session.envelope.rcptTo.map((rcpt) => rcpt.address);
           simpleParser(raw).then(

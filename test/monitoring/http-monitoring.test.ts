@@ -181,6 +181,41 @@ describe('monitoring over HTTP: job event stream and /metrics', () => {
     expect(family(families, 'durable_jobs_worker_metrics_up')).toBeUndefined();
   });
 
+  it('/metrics reads pending dead letters per job type from the store at each scrape', async () => {
+    const pendingOf = async (type: string) => {
+      const response = await harness.app.inject({ method: 'GET', url: '/metrics' });
+      const families = parseExposition(response.body);
+      expect(family(families, 'durable_jobs_dead_letters_pending')?.type).toBe('gauge');
+      return sampleValue(families, 'durable_jobs_dead_letters_pending', { type });
+    };
+    const before = {
+      sendEmail: await pendingOf('sendEmail'),
+      processUpload: await pendingOf('processUpload'),
+    };
+    expect(before).toEqual({ sendEmail: expect.any(Number), processUpload: expect.any(Number) });
+
+    const store = harness.testApp.services.deadLetters;
+    const failure = { errorType: 'SmtpPermanentFailure', errorMessage: '550', failedStep: 'deliverEmail' };
+    const entry = (jobId: string, jobType: string) => ({
+      jobId,
+      runId: 'run-1',
+      jobType,
+      input: {},
+      ...failure,
+      attempts: [],
+      jobStartedAt: null,
+    });
+    const kept = await store.record(entry('email-metrics-kept', 'sendEmail'));
+    const dropped = await store.record(entry('email-metrics-dropped', 'sendEmail'));
+    await store.record(entry('upload-metrics', 'processUpload'));
+    expect(await pendingOf('sendEmail')).toBe(before.sendEmail! + 2);
+    expect(await store.discard(dropped.id)).toBe(true);
+
+    expect(await pendingOf('sendEmail')).toBe(before.sendEmail! + 1);
+    expect(await pendingOf('processUpload')).toBe(before.processUpload! + 1);
+    expect(kept.status).toBe('pending');
+  });
+
   it("appends the worker's exporter output, and still answers when that exporter is down or hangs", async () => {
     const exporter = http.createServer((_request, response) => {
       response.setHeader('content-type', 'text/plain');

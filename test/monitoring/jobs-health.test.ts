@@ -60,7 +60,15 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
     const stopped = await startJob(client, processUpload, input, { taskQueue: IDLE_QUEUE });
     await client.workflow.getHandle(stopped.jobId).terminate('health test');
 
-    const expected = { queued: 1, running: 0, completed: 1, failed: 0, deadLettered: 1, cancelled: 1 };
+    const expected = {
+      queued: 1,
+      running: 0,
+      completed: 1,
+      failed: 0,
+      deadLettered: 1,
+      deadLettersPending: 1,
+      cancelled: 1,
+    };
     const report = await healthUntil(
       harness,
       (candidate) => JSON.stringify(candidate.jobs?.processUpload) === JSON.stringify(expected),
@@ -73,6 +81,7 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
       completed: 0,
       failed: 0,
       deadLettered: 0,
+      deadLettersPending: 0,
       cancelled: 0,
     });
     expect(report.totals).toEqual(expected);
@@ -82,6 +91,19 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
     expect(report.taskQueue!.workflow.pollers.length).toBeGreaterThanOrEqual(1);
     expect(report.taskQueue!.activity.pollers.length).toBeGreaterThanOrEqual(1);
     expect(Date.parse(report.taskQueue!.workflow.pollers[0]!.lastAccessTime!)).not.toBeNaN();
+  });
+
+  it('counts a discarded dead letter among the runs that ended dead-lettered, no longer among the pending', async () => {
+    const listed = await harness.app.inject({ method: 'GET', url: '/dead-letters?status=pending' });
+    const [entry] = listed.json().items;
+    expect(entry).toMatchObject({ jobType: 'processUpload' });
+    const discarded = await harness.app.inject({ method: 'DELETE', url: `/dead-letters/${entry.id}` });
+    expect(discarded.statusCode).toBeLessThan(300);
+
+    const response = await harness.app.inject({ method: 'GET', url: '/health/jobs' });
+    const report: JobsHealthReport = response.json();
+    expect(report.jobs!.processUpload).toMatchObject({ deadLettered: 1, deadLettersPending: 0 });
+    expect(report.totals).toMatchObject({ deadLettered: 1, deadLettersPending: 0 });
   });
 
   it('reports the backlog of a queue nobody polls, and its age', async () => {

@@ -506,6 +506,28 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
         expect(await storeOn(hostA).claimBatchForRedrive({ limit: 10 }, now)).toEqual([]);
       });
 
+      it('counts pending entries per job type, leaving out redriven, claimed and discarded ones', async () => {
+        const store = storeOn(hostA);
+        const entries = [];
+        for (const [index, jobType] of [
+          'countedA',
+          'countedA',
+          'countedA',
+          'countedA',
+          'countedB',
+        ].entries()) {
+          entries.push(await store.record(deadLetter(`counted-${index}`, { jobType })));
+        }
+        const [redriven, claimed, discarded] = entries;
+        expect(await store.claimForRedrive(redriven!.id)).toBe(true);
+        await store.completeRedrive(redriven!.id, 'counted-new', { by: 'ops', changes: [] });
+        expect(await store.claimForRedrive(claimed!.id)).toBe(true);
+        expect(await store.discard(discarded!.id)).toBe(true);
+        const pending = await storeOn(hostB).countPending();
+        expect(pending.countedA).toBe(1);
+        expect(pending.countedB).toBe(1);
+      });
+
       it('records who redrove an entry, when, and the corrections, as every host reads them', async () => {
         const store = storeOn(hostA);
         const entry = await store.record(deadLetter('audited'));

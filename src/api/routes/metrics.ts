@@ -1,10 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { Registry } from 'prom-client';
-import { metricsRegistry, workerMetricsUp } from '../../monitoring/metrics';
+import { JOB_TYPES } from '../../contracts';
+import type { PendingDeadLetters } from '../../monitoring/job-health';
+import { deadLettersPending, metricsRegistry, workerMetricsUp } from '../../monitoring/metrics';
 import { fetchWorkerMetrics } from '../../monitoring/worker-metrics';
 import { defineRoute, type RouteDefinition } from '../route';
 
 export interface MetricsRouteOptions {
+  /** Read at each scrape for `durable_jobs_dead_letters_pending`. */
+  deadLetters: PendingDeadLetters;
   /** host:port of the worker's SDK Prometheus exporter; its series are appended when given. */
   workerMetricsAddress?: string;
   workerMetricsTimeoutMs?: number;
@@ -13,6 +17,20 @@ export interface MetricsRouteOptions {
 /** Holds only the worker-up gauge, so that it is reported only when a worker is configured. */
 const workerRegistry = new Registry();
 workerRegistry.registerMetric(workerMetricsUp);
+
+/** Gauges read from the database at each scrape, not kept in this process. */
+const storeRegistry = new Registry();
+storeRegistry.registerMetric(deadLettersPending);
+
+/** Every job type gets a series, 0 included, so that an alert sees a type drop to none. */
+async function storeMetrics(deadLetters: PendingDeadLetters): Promise<string> {
+  const pending = await deadLetters.countPending();
+  deadLettersPending.reset();
+  for (const type of new Set([...JOB_TYPES, ...Object.keys(pending)])) {
+    deadLettersPending.set({ type }, pending[type] ?? 0);
+  }
+  return storeRegistry.metrics();
+}
 
 function joinExpositions(parts: string[]): string {
   return parts
@@ -39,7 +57,7 @@ export function metricsRoutes(options: MetricsRouteOptions): RouteDefinition[] {
         },
       },
       handler: async () => {
-        const parts = [await metricsRegistry.metrics()];
+        const parts = [await metricsRegistry.metrics(), await storeMetrics(options.deadLetters)];
         if (options.workerMetricsAddress) {
           const worker = await fetchWorkerMetrics(
             options.workerMetricsAddress,

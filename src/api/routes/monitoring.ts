@@ -5,7 +5,12 @@ import { JobNotFound } from '../../errors';
 import { getJobStatus } from '../../jobs/job-status';
 import type { JobTypePauseStore } from '../../jobs/job-type-pauses';
 import { JobEventHub, parseLastEventId } from '../../monitoring/job-events';
-import { jobsHealth, type JobsHealthReport, type JobTypeCounts } from '../../monitoring/job-health';
+import {
+  jobsHealth,
+  type JobsHealthReport,
+  type JobTypeCounts,
+  type PendingDeadLetters,
+} from '../../monitoring/job-health';
 import { ErrorCode } from '../errors';
 import { defineRoute, type RouteDefinition } from '../route';
 import { errorResponse, ErrorBody, JobIdParams, temporalDown } from '../schemas';
@@ -15,6 +20,7 @@ export interface MonitoringOptions {
   temporal: Client;
   temporalAddress: string;
   webUiBaseUrl: string;
+  deadLetters: PendingDeadLetters;
   workerMetricsAddress?: string;
   /** Marks paused job types `paused: true` in /health/jobs. */
   jobTypePauses?: JobTypePauseStore;
@@ -33,13 +39,31 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
+const count = Type.Integer({ minimum: 0 });
+
+const JobTypeCounts = Type.Object(
+  {
+    queued: count,
+    running: count,
+    completed: count,
+    failed: count,
+    deadLettered: Type.Integer({ minimum: 0, description: 'Runs that ended dead-lettered' }),
+    deadLettersPending: Type.Integer({
+      minimum: 0,
+      description: 'Dead letters still pending in the store (not redriven, discarded or pruned)',
+    }),
+    cancelled: count,
+  },
+  { additionalProperties: true },
+);
+
 const HealthReport = Type.Object(
   {
     status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
     temporal: Type.Union([Type.Literal('reachable'), Type.Literal('unreachable'), Type.Literal('error')]),
     checkedAt: Type.String(),
-    jobs: Type.Optional(Type.Record(Type.String(), Type.Object({}, { additionalProperties: true }))),
-    totals: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    jobs: Type.Optional(Type.Record(Type.String(), JobTypeCounts)),
+    totals: Type.Optional(JobTypeCounts),
     taskQueue: Type.Optional(Type.Object({}, { additionalProperties: true })),
     reason: Type.Optional(Type.String()),
     address: Type.Optional(Type.String()),
@@ -87,11 +111,17 @@ export function createMonitoring(options: MonitoringOptions): Monitoring {
         },
       },
       handler: async () => {
-        const report = await jobsHealth(temporal, { address: options.temporalAddress });
+        const report = await jobsHealth(temporal, {
+          address: options.temporalAddress,
+          deadLetters: options.deadLetters,
+        });
         return healthAnswer(await withPauses(report, options.jobTypePauses));
       },
     }),
-    ...metricsRoutes({ workerMetricsAddress: options.workerMetricsAddress }),
+    ...metricsRoutes({
+      workerMetricsAddress: options.workerMetricsAddress,
+      deadLetters: options.deadLetters,
+    }),
     defineRoute({
       method: 'GET',
       path: '/jobs/:jobId/events',
