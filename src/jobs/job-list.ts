@@ -12,6 +12,7 @@ import { webUiUrl } from './job-status';
 
 /** Every state but `retrying`, which visibility cannot tell from `running` (a pending activity's). */
 export const LISTABLE_STATES = [
+  'scheduled',
   'queued',
   'running',
   'completed',
@@ -60,8 +61,9 @@ const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
 
 /** What each state means in visibility terms; the same split as `/health/jobs` counts. */
 const STATE_CLAUSES: Record<ListableState, string> = {
+  scheduled: 'ExecutionStatus = "Running" AND JobState = "scheduled"',
   queued: 'ExecutionStatus = "Running" AND JobState = "queued"',
-  running: 'ExecutionStatus = "Running" AND JobState != "queued"',
+  running: 'ExecutionStatus = "Running" AND JobState != "queued" AND JobState != "scheduled"',
   completed: 'ExecutionStatus = "Completed"',
   failed: '(ExecutionStatus = "Failed" OR ExecutionStatus = "TimedOut") AND JobState != "dead_lettered"',
   dead_lettered: 'ExecutionStatus = "Failed" AND JobState = "dead_lettered"',
@@ -102,8 +104,10 @@ function markedState(info: ExecutionInfo): string | undefined {
 /** The job state from visibility alone: `retrying` needs the pending activities, so it reads `running`. */
 export function listedState(info: ExecutionInfo): JobState {
   switch (info.status) {
-    case Status.WORKFLOW_EXECUTION_STATUS_RUNNING:
-      return markedState(info) === 'queued' ? 'queued' : 'running';
+    case Status.WORKFLOW_EXECUTION_STATUS_RUNNING: {
+      const marked = markedState(info);
+      return marked === 'queued' || marked === 'scheduled' ? marked : 'running';
+    }
     case Status.WORKFLOW_EXECUTION_STATUS_COMPLETED:
       return 'completed';
     case Status.WORKFLOW_EXECUTION_STATUS_CANCELED:

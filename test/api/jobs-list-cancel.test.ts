@@ -179,4 +179,17 @@ describe('the jobs API on the real dev server', () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND', jobId: 'upload-no-such-job' });
   });
+  it('lists a delayed job as scheduled, and not as running', async () => {
+    const email = { to: 'later.person@example.com', template: 'welcome', params: { name: 'L' } };
+    const { jobId } = await startJob(harness.env.client, sendEmail, email, {
+      taskQueue: IDLE_QUEUE,
+      startDelayMs: 3_600_000,
+    });
+    const scheduled = await listUntil('?state=scheduled', (page) => page.items.length > 0);
+    expect(ids(scheduled)).toEqual([jobId]);
+    expect(scheduled.items[0]!.state).toBe('scheduled');
+    const running = await list('?state=running');
+    expect(ids(running)).not.toContain(jobId);
+    await harness.env.client.workflow.getHandle(jobId).terminate('test over');
+  });
 });

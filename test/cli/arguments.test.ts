@@ -58,7 +58,7 @@ describe('durable-jobs arguments', () => {
     [['upload', 'f.txt', '--watch'], 'upload does not take --watch'],
     [
       ['jobs', 'list', '--state', 'retrying'],
-      '--state must be one of queued, running, completed, failed, dead_lettered, cancelled; got "retrying"',
+      '--state must be one of scheduled, queued, running, completed, failed, dead_lettered, cancelled; got "retrying"',
     ],
     [['jobs', 'list', '--limit', '0'], '--limit must be a whole number from 1 to 100, got "0"'],
     [['jobs', 'frob'], 'unknown jobs command "frob"; one of: list'],

@@ -38,6 +38,7 @@ describe('the state of a listed job', () => {
 
   it.each([
     [Status.WORKFLOW_EXECUTION_STATUS_RUNNING, 'queued', 'queued'],
+    [Status.WORKFLOW_EXECUTION_STATUS_RUNNING, 'scheduled', 'scheduled'],
     [Status.WORKFLOW_EXECUTION_STATUS_RUNNING, 'running', 'running'],
     [Status.WORKFLOW_EXECUTION_STATUS_COMPLETED, 'completed', 'completed'],
     [Status.WORKFLOW_EXECUTION_STATUS_FAILED, 'dead_lettered', 'dead_lettered'],
