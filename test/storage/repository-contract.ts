@@ -33,6 +33,7 @@ const TABLES = [
   'file_analyses',
   'idempotency_keys',
   'file_jobs',
+  'paused_job_types',
   'outbox',
   'side_effects',
   'stored_files',
@@ -102,7 +103,7 @@ export function describeRepositories(name: string, openBackend: () => Promise<St
           const schemas = await Promise.all(clients.map((client) => backend.schemaOf(client)));
           for (const schema of schemas) {
             expect(schema.tables).toEqual(expect.arrayContaining(TABLES));
-            expect(schema.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+            expect(schema.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
           }
           const again = await database.connect();
           expect(await backend.schemaOf(again)).toEqual(schemas[0]);
