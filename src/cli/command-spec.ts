@@ -51,3 +51,32 @@ export function print(text: string): void {
 export function printJson(value: unknown): void {
   print(JSON.stringify(value, null, 2));
 }
+
+export interface IdActionSpec {
+  name: string;
+  /** The positional argument naming the resource: `id`. */
+  arg: string;
+  summary: string;
+  /** The request that acts on it. */
+  send(api: ApiClient, id: string): Promise<unknown>;
+  /** How the outcome is reported: `{ [idField]: id, [done]: true }` as JSON, else `<done> <id>`. */
+  idField: string;
+  done: string;
+}
+
+/** A command that acts on one resource named by its argument and reports that it did. */
+export function idActionCommand(spec: IdActionSpec): CommandSpec {
+  return {
+    name: spec.name,
+    args: [spec.arg],
+    summary: spec.summary,
+    options: { ...jsonOption },
+    async run(context) {
+      const id = context.positionals[0]!;
+      await spec.send(context.api, id);
+      if (context.options.json) printJson({ [spec.idField]: id, [spec.done]: true });
+      else print(`${spec.done} ${id}`);
+      return 0;
+    },
+  };
+}

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { JOB_TYPES } from '../contracts';
 import type { StepFailure } from '../dead-letters/dead-letter-store';
 import {
+  idActionCommand,
   jsonOption as json,
   print,
   printJson,
@@ -257,18 +258,13 @@ const redrive: CommandSpec = {
   },
 };
 
-const discard: CommandSpec = {
+const discard = idActionCommand({
   name: 'dead-letters discard',
-  args: ['id'],
+  arg: 'id',
   summary: 'delete a dead letter',
-  options: { ...json },
-  async run(context) {
-    const id = context.positionals[0]!;
-    await context.api.json(deadLetterPath(id), { method: 'DELETE' });
-    if (context.options.json) printJson({ deadLetterId: id, discarded: true });
-    else print(`discarded ${id}`);
-    return 0;
-  },
-};
+  send: (api, id) => api.json(deadLetterPath(id), { method: 'DELETE' }),
+  idField: 'deadLetterId',
+  done: 'discarded',
+});
 
 export const DEAD_LETTER_COMMANDS: CommandSpec[] = [list, show, redrive, discard];

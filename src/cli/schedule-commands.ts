@@ -1,6 +1,7 @@
 // The schedule commands: recurring jobs as Temporal Schedules, through the API's /schedules.
 import { JOB_TYPES } from '../contracts';
 import {
+  idActionCommand,
   jsonOption as json,
   print,
   printJson,
@@ -179,33 +180,23 @@ function stateChange(action: 'pause' | 'resume'): CommandSpec {
   };
 }
 
-const trigger: CommandSpec = {
+const trigger = idActionCommand({
   name: 'schedules trigger',
-  args: ['id'],
+  arg: 'id',
   summary: "start one of the schedule's jobs now",
-  options: { ...json },
-  async run(context) {
-    const id = context.positionals[0]!;
-    await context.api.postJson(`${schedulePath(id)}/trigger`, {});
-    if (context.options.json) printJson({ scheduleId: id, triggered: true });
-    else print(`triggered ${id}`);
-    return 0;
-  },
-};
+  send: (api, id) => api.postJson(`${schedulePath(id)}/trigger`, {}),
+  idField: 'scheduleId',
+  done: 'triggered',
+});
 
-const remove: CommandSpec = {
+const remove = idActionCommand({
   name: 'schedules delete',
-  args: ['id'],
+  arg: 'id',
   summary: 'delete a schedule; jobs it started go on',
-  options: { ...json },
-  async run(context) {
-    const id = context.positionals[0]!;
-    await context.api.json(schedulePath(id), { method: 'DELETE' });
-    if (context.options.json) printJson({ scheduleId: id, deleted: true });
-    else print(`deleted ${id}`);
-    return 0;
-  },
-};
+  send: (api, id) => api.json(schedulePath(id), { method: 'DELETE' }),
+  idField: 'scheduleId',
+  done: 'deleted',
+});
 
 export const SCHEDULE_COMMANDS: CommandSpec[] = [
   list,
