@@ -4,22 +4,16 @@ import path from 'node:path';
 import type { S3Settings } from './files/s3-blob-store';
 import type { TLSConfig } from '@temporalio/client';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
-import { isLoopbackHost } from './net/loopback';
-import { KEY_BYTES, type EncryptionKey } from './temporal/payload-codec';
+import type { EncryptionKey } from './temporal/payload-codec';
+import { readEncryptionKeys } from './temporal/encryption-config';
 import { parseDuration } from './duration';
 import { hasUrlProtocol, isHttpUrl } from './urls';
-import { isScope, SCOPES } from './auth/caller';
-import { sha256Hex, type ApiToken, type AuthSettings } from './auth/tokens';
+import type { AuthSettings } from './auth/tokens';
+import { readAuth } from './auth/token-config';
+import { ConfigError, readOptional, type Env } from './config-error';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`Invalid configuration: ${variable} ${message}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error';
+export { requireApiAuth } from './auth/token-config';
 
 /**
  * Every environment variable the service reads (besides `TEMPORAL_GRPC_META_*`). Deployment files
@@ -145,8 +139,6 @@ export interface Config {
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-type Env = Record<string, string | undefined>;
-
 function readPort(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -232,11 +224,6 @@ function readMailFrom(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `must be an e-mail address or "Name <address>", got "${value}"`);
   }
   return value;
-}
-
-function readOptional(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
 // S3's bucket naming rules, less the rarely used dotted names that resemble IP addresses.
@@ -398,168 +385,6 @@ function readAllowedHosts(env: Env, name: string): string[] {
       if (!host) throw new ConfigError(name, `must be a comma-separated list of host:port, got "${entry}"`);
       return host;
     });
-}
-
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
-function readEncryptionKey(entry: string): EncryptionKey {
-  const name = 'PAYLOAD_ENCRYPTION_KEYS';
-  const separator = entry.indexOf(':');
-  const id = entry.slice(0, separator).trim();
-  const encoded = entry.slice(separator + 1).trim();
-  if (separator < 0 || !KEY_ID.test(id)) {
-    throw new ConfigError(
-      name,
-      'entries must look like keyId:base64key (key ids of A-Z, a-z, 0-9, ".", "_", "-")',
-    );
-  }
-  const key = Buffer.from(encoded, 'base64');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || key.length !== KEY_BYTES) {
-    throw new ConfigError(
-      name,
-      `key "${id}" must be exactly ${KEY_BYTES} bytes in base64 (openssl rand -base64 32), got ${key.length} bytes`,
-    );
-  }
-  return { id, key };
-}
-
-/** Off on loopback unless set; required anywhere else, where Temporal's history is a shared store. */
-function readEncryptionKeys(env: Env, host: string): EncryptionKey[] {
-  const raw = env.PAYLOAD_ENCRYPTION_KEYS?.trim() ?? '';
-  if (raw === '') {
-    if (isLoopbackHost(host)) return [];
-    throw new ConfigError(
-      'PAYLOAD_ENCRYPTION_KEYS',
-      `is required when the API listens beyond loopback (HOST=${host}): personal data in Temporal must be encrypted`,
-    );
-  }
-  const keys = raw.split(',').map((entry) => readEncryptionKey(entry.trim()));
-  const ids = new Set<string>();
-  for (const { id } of keys) {
-    if (ids.has(id)) throw new ConfigError('PAYLOAD_ENCRYPTION_KEYS', `names key "${id}" twice`);
-    ids.add(id);
-  }
-  return keys;
-}
-
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
-// Tokens are meant to be generated (openssl rand -hex 32); a short one is a mistake.
-const MIN_TOKEN_LENGTH = 16;
-
-function tokenEntryError(index: number, message: string): ConfigError {
-  return new ConfigError('API_TOKENS', `entry ${index}: ${message}`);
-}
-
-function readTokenDigest(entry: Record<string, unknown>, index: number): string {
-  const { token, sha256 } = entry;
-  if ((token === undefined) === (sha256 === undefined)) {
-    throw tokenEntryError(index, 'needs exactly one of "token" or "sha256"');
-  }
-  if (sha256 !== undefined) {
-    if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) {
-      throw tokenEntryError(index, '"sha256" must be 64 hexadecimal characters');
-    }
-    return sha256.toLowerCase();
-  }
-  if (typeof token !== 'string' || token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-    throw tokenEntryError(index, `"token" must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
-  }
-  return sha256Hex(token);
-}
-
-function readTokenEntry(entry: unknown, index: number): ApiToken {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    throw tokenEntryError(index, 'must be an object {"name", "token" | "sha256", "scopes"}');
-  }
-  const fields = entry as Record<string, unknown>;
-  const unknownKey = Object.keys(fields).find((key) => !['name', 'token', 'sha256', 'scopes'].includes(key));
-  if (unknownKey) throw tokenEntryError(index, `has an unknown property "${unknownKey}"`);
-  const { name, scopes } = fields;
-  if (typeof name !== 'string' || !/^[\w.:@-]{1,100}$/.test(name)) {
-    throw tokenEntryError(index, '"name" must be 1 to 100 letters, digits or ._:@-');
-  }
-  if (!Array.isArray(scopes) || scopes.length === 0) {
-    throw tokenEntryError(index, `"scopes" must be a non-empty array of ${SCOPES.join(', ')}`);
-  }
-  const unknownScope = scopes.find((scope) => !isScope(scope));
-  if (unknownScope !== undefined) {
-    throw tokenEntryError(
-      index,
-      `has unknown scope ${JSON.stringify(unknownScope)}; known: ${SCOPES.join(', ')}`,
-    );
-  }
-  return { name, sha256: readTokenDigest(fields, index), scopes: [...new Set(scopes)] as ApiToken['scopes'] };
-}
-
-function readApiTokens(env: Env): ApiToken[] {
-  const raw = readOptional(env, 'API_TOKENS');
-  if (raw === undefined) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError('API_TOKENS', 'must be a JSON array of {"name", "token" | "sha256", "scopes"}');
-  }
-  if (!Array.isArray(parsed) || parsed.length === 0) {
-    throw new ConfigError(
-      'API_TOKENS',
-      'must be a non-empty JSON array of {"name", "token" | "sha256", "scopes"}',
-    );
-  }
-  const tokens = parsed.map(readTokenEntry);
-  const names = new Set<string>();
-  const digests = new Set<string>();
-  for (const token of tokens) {
-    if (names.has(token.name)) throw new ConfigError('API_TOKENS', `names "${token.name}" twice`);
-    if (digests.has(token.sha256))
-      throw new ConfigError('API_TOKENS', `has the same secret twice ("${token.name}")`);
-    names.add(token.name);
-    digests.add(token.sha256);
-  }
-  return tokens;
-}
-
-function readMetricsToken(env: Env): string | undefined {
-  const raw = readOptional(env, 'METRICS_TOKEN');
-  if (raw === undefined) return undefined;
-  if (raw.length < MIN_TOKEN_LENGTH || /\s/.test(raw)) {
-    throw new ConfigError('METRICS_TOKEN', `must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
-  }
-  return sha256Hex(raw);
-}
-
-/**
- * Open mode (no tokens) is allowed on loopback, where only this machine can call; anywhere else
- * it must be asked for by name (`AUTH=none`), so that forgetting API_TOKENS never exposes the API.
- */
-function readAuth(env: Env, host: string): AuthSettings {
-  const tokens = readApiTokens(env);
-  const metricsTokenSha256 = readMetricsToken(env);
-  const explicitlyOpen = readOptional(env, 'AUTH');
-  if (explicitlyOpen !== undefined && explicitlyOpen !== 'none') {
-    throw new ConfigError('AUTH', `may only be "none" (every route open), got "${explicitlyOpen}"`);
-  }
-  if (explicitlyOpen === 'none') {
-    if (tokens.length > 0)
-      throw new ConfigError('AUTH', 'is "none" but API_TOKENS is set; unset one of them');
-    return { mode: 'open', tokens, metricsTokenSha256 };
-  }
-  if (tokens.length > 0) return { mode: 'tokens', tokens, metricsTokenSha256 };
-  return { mode: isLoopbackHost(host) ? 'open' : 'unconfigured', tokens, metricsTokenSha256 };
-}
-
-/**
- * The API's authentication, refusing to serve without tokens on a non-loopback address unless
- * `AUTH=none` asked for it. Only the API calls this: a worker shares the configuration but
- * listens on nothing.
- */
-export function requireApiAuth(config: Pick<Config, 'auth' | 'host'>): AuthSettings {
-  if (config.auth.mode !== 'unconfigured') return config.auth;
-  throw new ConfigError(
-    'API_TOKENS',
-    `is required when HOST (${config.host}) is not a loopback address; ` +
-      'set AUTH=none to serve every route without authentication on purpose',
-  );
 }
 
 function readAppUrl(env: Env, port: number): string {
