@@ -1,6 +1,7 @@
-// The closing line of `.ci/run`: what every test runner it called counted, added up, as one plain
-// "N passed, N failed" line. Without it the last summary printed is schemathesis's, whose closing
-// line has the shape of pytest's and counts no test.
+// The closing line of `.ci/run`: what every test runner it called counted, added up, printed in
+// jest's own summary shape ("Tests: 2 failed, 872 passed, 874 total") so that a reader of the log
+// who looks for the test runner's summary finds one that counts every suite. Without it the last
+// summary printed is schemathesis's, whose closing line has the shape of pytest's and counts no test.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -45,10 +46,12 @@ function main(): void {
     process.exit(1);
   }
   for (const count of counts)
-    console.log(`  ${count.source}: ${count.passed} passed, ${count.failed} failed`);
+    console.log(`  ${count.source}: ${count.passed} of ${count.passed + count.failed} passed`);
   const passed = counts.reduce((sum, count) => sum + count.passed, 0);
   const failed = counts.reduce((sum, count) => sum + count.failed, 0);
-  console.log(`tests: ${passed} passed, ${failed} failed`);
+  console.log(
+    `Tests:       ${failed > 0 ? `${failed} failed, ` : ''}${passed} passed, ${passed + failed} total`,
+  );
   if (failed > 0 || passed === 0) process.exit(1);
 }
 
