@@ -1,13 +1,8 @@
 // A route's declared responses type its handler: tsc rejects an undeclared status or a body that
 // is not that status's schema.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Type } from '@sinclair/typebox';
-import ts from 'typescript';
 import { defineRoute } from '../../src/api/route';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { PROJECT_ROOT, useTypeChecker } from '../helpers/type-check';
 
 const Pong = Type.Object({ pong: Type.Literal(true) });
 
@@ -35,28 +30,13 @@ export function wrongAnswers() {
   ];
 }
 
-/** Diagnostics of `source`, compiled with the project's options beside the real sources. */
-function diagnosticsOf(source: string, folder: string): string[] {
-  const file = path.join(folder, 'routes.ts');
-  fs.writeFileSync(file, source);
-  const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
-  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-  const program = ts.createProgram([file], { ...options, noEmit: true });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((diagnostic) => diagnostic.file?.fileName === file)
-    .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-}
-
 describe('typed route responses', () => {
   jest.setTimeout(120_000);
-  let folder: string;
-  beforeAll(() => (folder = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-typed-responses-'))));
-  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+  const diagnosticsOf = useTypeChecker('typed-responses');
 
   const program = (answer: string) => `
-import { Type } from '${ROOT}/node_modules/@sinclair/typebox';
-import { defineRoute } from '${ROOT}/src/api/route';
+import { Type } from '${PROJECT_ROOT}/node_modules/@sinclair/typebox';
+import { defineRoute } from '${PROJECT_ROOT}/src/api/route';
 export const route = defineRoute({
   method: 'GET',
   path: '/ping',
@@ -73,8 +53,8 @@ export const route = defineRoute({
 `;
 
   it('accepts the declared statuses with their bodies', () => {
-    expect(diagnosticsOf(program('{ status: 200, body: { pong: true } }'), folder)).toEqual([]);
-    expect(diagnosticsOf(program('{ status: 204 }'), folder)).toEqual([]);
+    expect(diagnosticsOf(program('{ status: 200, body: { pong: true } }'))).toEqual([]);
+    expect(diagnosticsOf(program('{ status: 204 }'))).toEqual([]);
   });
 
   it.each([
@@ -83,6 +63,6 @@ export const route = defineRoute({
     ['a body for a status declared without one', "{ status: 204, body: 'x' }"],
     ['no body for a status declared with one', '{ status: 200 }'],
   ])('rejects %s', (_case, answer) => {
-    expect(diagnosticsOf(program(answer), folder)).toHaveLength(1);
+    expect(diagnosticsOf(program(answer))).toHaveLength(1);
   });
 });
