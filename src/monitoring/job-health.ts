@@ -7,6 +7,8 @@ import { describeConnectionError } from '../temporal/client';
 import { isTemporalConnectionFailure } from '../temporal/errors';
 
 export interface JobTypeCounts {
+  /** Started with a delay (`runAt`, `delay`, a schedule's jitter) that has not passed yet. */
+  scheduled: number;
   /** Running, not yet picked up by a worker (`JobState = "queued"`). */
   queued: number;
   /** Running and picked up; includes jobs waiting between retry attempts (see README). */
@@ -81,6 +83,7 @@ async function settleAll<T extends readonly unknown[]>(
 
 function emptyCounts(): JobTypeCounts {
   return {
+    scheduled: 0,
     queued: 0,
     running: 0,
     completed: 0,
@@ -103,10 +106,12 @@ function groupStatus(groupValues: unknown[]): string {
 
 async function countsFor(client: Client, jobType: JobType): Promise<JobTypeCounts> {
   const ofType = `WorkflowType = "${jobType}"`;
-  const [byStatus, deadLettered, queued] = await settleAll([
+  const running = `${ofType} AND ExecutionStatus = "Running"`;
+  const [byStatus, deadLettered, scheduled, queued] = await settleAll([
     client.workflow.count(`${ofType} GROUP BY ExecutionStatus`),
     client.workflow.count(`${ofType} AND ExecutionStatus = "Failed" AND JobState = "dead_lettered"`),
-    client.workflow.count(`${ofType} AND ExecutionStatus = "Running" AND JobState = "queued"`),
+    client.workflow.count(`${running} AND JobState = "scheduled"`),
+    client.workflow.count(`${running} AND JobState = "queued"`),
   ]);
   const counts = emptyCounts();
   for (const group of byStatus.groups) {
@@ -131,6 +136,9 @@ async function countsFor(client: Client, jobType: JobType): Promise<JobTypeCount
   }
   counts.deadLettered = countOf(deadLettered.count);
   counts.failed = Math.max(0, counts.failed - counts.deadLettered);
+  // Visibility counts are eventually consistent: never let one query's lag make a count negative.
+  counts.scheduled = Math.min(counts.running, countOf(scheduled.count));
+  counts.running -= counts.scheduled;
   counts.queued = Math.min(counts.running, countOf(queued.count));
   counts.running -= counts.queued;
   return counts;

@@ -57,10 +57,12 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
     const client = harness.env.client;
     const input = { fileId, sha256: 'x', size: 1, contentType: 'text/plain' };
     await startJob(client, processUpload, input, { taskQueue: IDLE_QUEUE });
+    await startJob(client, processUpload, input, { taskQueue: IDLE_QUEUE, startDelayMs: 3_600_000 });
     const stopped = await startJob(client, processUpload, input, { taskQueue: IDLE_QUEUE });
     await client.workflow.getHandle(stopped.jobId).terminate('health test');
 
     const expected = {
+      scheduled: 1,
       queued: 1,
       running: 0,
       completed: 1,
@@ -76,6 +78,7 @@ describe('GET /health/jobs on the real dev server (visibility counts, task queue
     expect(report).toMatchObject({ status: 'ok', temporal: 'reachable' });
     expect(report.jobs!.processUpload).toEqual(expected);
     expect(report.jobs!.sendEmail).toEqual({
+      scheduled: 0,
       queued: 0,
       running: 0,
       completed: 0,

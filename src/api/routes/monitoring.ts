@@ -43,6 +43,7 @@ const count = Type.Integer({ minimum: 0 });
 
 const JobTypeCounts = Type.Object(
   {
+    scheduled: Type.Integer({ minimum: 0, description: 'Started with a delay that has not passed yet' }),
     queued: count,
     running: count,
     completed: count,
