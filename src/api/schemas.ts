@@ -143,6 +143,13 @@ export const DeadLetterBody = Type.Object(
       }),
     ),
     redactedAt: Nullable(Type.String()),
+    failedRedrives: Type.Integer({ minimum: 0, description: 'Redrives tried that failed' }),
+    lastRedriveFailure: Nullable(
+      Type.Object(
+        { by: Type.String(), at: Type.String(), error: Type.String() },
+        { description: 'Who tried the last failed redrive, when, and why it failed' },
+      ),
+    ),
   },
   { title: 'DeadLetter' },
 );

@@ -41,6 +41,8 @@ interface DeadLetterBody {
   redrivenAt?: string | null;
   redrivenBy?: string | null;
   redriveChanges?: { field: string; before: unknown; after: unknown }[] | null;
+  failedRedrives?: number;
+  lastRedriveFailure?: { by: string; at: string; error: string } | null;
 }
 
 const deadLetterPath = (id: string) => `/dead-letters/${encodeURIComponent(id)}`;
@@ -95,6 +97,13 @@ const list: CommandSpec = {
   },
 };
 
+function describeFailedRedrives(entry: DeadLetterBody): string[] {
+  const last = entry.lastRedriveFailure;
+  if (!entry.failedRedrives || !last) return [];
+  const times = entry.failedRedrives === 1 ? 'once' : `${entry.failedRedrives} times`;
+  return [`redrive failed ${times}; last by ${last.by} at ${last.at}: ${truncate(last.error, 120)}`];
+}
+
 function describeRedrive(entry: DeadLetterBody): string[] {
   if (!entry.redrivenBy) return [];
   const changes = entry.redriveChanges ?? [];
@@ -119,6 +128,7 @@ function describeDeadLetter(entry: DeadLetterBody): string {
     `error:       ${entry.errorType ? `${entry.errorType}: ` : ''}${entry.errorMessage}`,
     `input:       ${JSON.stringify(entry.input, null, 2).replace(/\n/g, '\n             ')}`,
     ...describeRedrive(entry),
+    ...describeFailedRedrives(entry),
   ];
   if (entry.attempts.length > 0) {
     const rows = entry.attempts.map((attempt) => [

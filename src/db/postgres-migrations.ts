@@ -158,4 +158,11 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
         paused_by TEXT NOT NULL
       );`,
   },
+  {
+    version: 13,
+    name: 'failed redrives of a dead letter',
+    sql: `
+      ALTER TABLE dead_letters ADD COLUMN failed_redrives INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE dead_letters ADD COLUMN last_redrive_failure TEXT;`,
+  },
 ];

@@ -37,6 +37,13 @@ export interface RedriveRecord {
   changes: InputChange[];
 }
 
+/** A redrive that was claimed but did not start a job: who tried, when, and why it failed. */
+export interface RedriveFailure {
+  by: string;
+  at: string;
+  error: string;
+}
+
 export interface DeadLetter extends NewDeadLetter {
   id: string;
   failedAt: string;
@@ -48,6 +55,9 @@ export interface DeadLetter extends NewDeadLetter {
   redriveChanges: InputChange[] | null;
   /** When its personal fields were replaced by a marker (DEAD_LETTER_REDACT_AFTER). */
   redactedAt: string | null;
+  /** Redrives that were tried and failed (the entry went back to pending each time). */
+  failedRedrives: number;
+  lastRedriveFailure: RedriveFailure | null;
 }
 
 /** What redaction rewrites of an entry. */
@@ -55,6 +65,8 @@ export interface RedactedParts {
   input: unknown;
   errorMessage: string;
   attempts: StepFailure[];
+  /** A failed redrive's error may quote the input too. */
+  lastRedriveFailure: RedriveFailure | null;
 }
 
 export interface RetentionPolicy {
@@ -127,7 +139,8 @@ export interface DeadLetterStore {
   claimBatchForRedrive(options: { jobType?: string; limit: number }, now?: Date): Promise<DeadLetter[]>;
   /** Marks the entry redriven into `jobId`, recording who did it and what they corrected. */
   completeRedrive(id: string, jobId: string, record: RedriveRecord, now?: Date): Promise<void>;
-  releaseRedrive(id: string): Promise<void>;
+  /** Gives a claimed entry back (pending again), recording the failure when the redrive failed. */
+  releaseRedrive(id: string, failure?: Omit<RedriveFailure, 'at'>, now?: Date): Promise<void>;
   /** Discards an entry; `false` when there is none or it is being redriven right now. */
   discard(id: string): Promise<boolean>;
   /** Up to `limit` entries not yet redacted that failed before `failedBefore`, oldest first. */

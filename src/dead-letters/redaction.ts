@@ -60,7 +60,16 @@ export function redactDeadLetter(entry: DeadLetter): RedactedParts {
     ...attempt,
     message: scrub(attempt.message, secrets),
   }));
-  return { input: redactedInput, errorMessage: scrub(entry.errorMessage, secrets), attempts };
+  const lastRedriveFailure = entry.lastRedriveFailure && {
+    ...entry.lastRedriveFailure,
+    error: scrub(entry.lastRedriveFailure.error, secrets),
+  };
+  return {
+    input: redactedInput,
+    errorMessage: scrub(entry.errorMessage, secrets),
+    attempts,
+    lastRedriveFailure,
+  };
 }
 
 /** The input fields of an entry that redaction replaced (`input` itself when it went whole). */

@@ -105,7 +105,8 @@ export class Redriver {
       });
       return { deadLetterId: entry.id, jobId: job.jobId };
     } catch (error) {
-      await this.store.releaseRedrive(entry.id);
+      const message = error instanceof Error ? error.message : String(error);
+      await this.store.releaseRedrive(entry.id, { by: caller.name, error: message });
       throw error;
     }
   }

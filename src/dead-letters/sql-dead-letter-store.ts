@@ -10,6 +10,7 @@ import {
   type DeadLetterStatus,
   type DeadLetterStore,
   type NewDeadLetter,
+  type RedriveFailure,
   type RedriveRecord,
   type RedactedParts,
   type RetentionPolicy,
@@ -34,6 +35,8 @@ interface DeadLetterRow {
   redriven_by: string | null;
   redrive_changes: string | null;
   redacted_at: string | null;
+  failed_redrives: number | string;
+  last_redrive_failure: string | null;
 }
 
 function fromRow(row: DeadLetterRow): DeadLetter {
@@ -55,6 +58,8 @@ function fromRow(row: DeadLetterRow): DeadLetter {
     redrivenBy: row.redriven_by,
     redriveChanges: row.redrive_changes === null ? null : JSON.parse(row.redrive_changes),
     redactedAt: row.redacted_at,
+    failedRedrives: Number(row.failed_redrives),
+    lastRedriveFailure: row.last_redrive_failure === null ? null : JSON.parse(row.last_redrive_failure),
   };
 }
 
@@ -203,10 +208,24 @@ export class SqlDeadLetterStore implements DeadLetterStore {
     );
   }
 
-  async releaseRedrive(id: string): Promise<void> {
+  async releaseRedrive(
+    id: string,
+    failure?: Omit<RedriveFailure, 'at'>,
+    now: Date = new Date(),
+  ): Promise<void> {
+    if (!failure) {
+      await this.sql.execute(
+        `UPDATE dead_letters SET status = 'pending' WHERE id = ? AND status = 'redriving'`,
+        [id],
+      );
+      return;
+    }
+    const recorded: RedriveFailure = { ...failure, at: now.toISOString() };
     await this.sql.execute(
-      `UPDATE dead_letters SET status = 'pending' WHERE id = ? AND status = 'redriving'`,
-      [id],
+      `UPDATE dead_letters
+         SET status = 'pending', failed_redrives = failed_redrives + 1, last_redrive_failure = ?
+       WHERE id = ? AND status = 'redriving'`,
+      [JSON.stringify(recorded), id],
     );
   }
 
@@ -227,12 +246,14 @@ export class SqlDeadLetterStore implements DeadLetterStore {
 
   async saveRedacted(id: string, parts: RedactedParts, now: Date = new Date()): Promise<boolean> {
     const changed = await this.sql.execute(
-      `UPDATE dead_letters SET input = ?, error_message = ?, attempts = ?, redacted_at = ?
+      `UPDATE dead_letters
+         SET input = ?, error_message = ?, attempts = ?, last_redrive_failure = ?, redacted_at = ?
        WHERE id = ? AND redacted_at IS NULL AND status != 'redriving'`,
       [
         JSON.stringify(parts.input ?? null),
         parts.errorMessage,
         JSON.stringify(parts.attempts),
+        parts.lastRedriveFailure === null ? null : JSON.stringify(parts.lastRedriveFailure),
         now.toISOString(),
         id,
       ],

@@ -53,7 +53,15 @@ describe('the dead-letter API', () => {
     });
     expect(invalid.statusCode).toBe(400);
     expect(invalid.json()).toMatchObject({ field: 'notifyUrl' });
-    expect((await inject('GET', `/dead-letters/${deadLetterId}`)).json().status).toBe('pending');
+    expect((await inject('GET', `/dead-letters/${deadLetterId}`)).json()).toMatchObject({
+      status: 'pending',
+      failedRedrives: 1,
+      lastRedriveFailure: {
+        by: 'anonymous',
+        at: expect.any(String),
+        error: expect.stringMatching(/notifyUrl/),
+      },
+    });
 
     const response = await inject('POST', `/dead-letters/${deadLetterId}/redrive`, {
       input: { notifyUrl: fixedUrl },

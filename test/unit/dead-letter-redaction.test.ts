@@ -26,6 +26,8 @@ function entry(overrides: Partial<DeadLetter>): DeadLetter {
     redrivenBy: null,
     redriveChanges: null,
     redactedAt: null,
+    failedRedrives: 0,
+    lastRedriveFailure: null,
     ...overrides,
   };
 }
@@ -50,11 +52,22 @@ describe('dead-letter redaction', () => {
             failedAt: null,
           },
         ],
+        failedRedrives: 1,
+        lastRedriveFailure: {
+          by: 'ops',
+          at: '2030-01-02T00:00:00.000Z',
+          error: 'Ann.Lee@example.com bounced',
+        },
       }),
     );
     expect(parts.input).toEqual({ to: REDACTED, template: 'password-reset', params: REDACTED });
     expect(parts.errorMessage).toBe(`550 5.1.1 <${REDACTED}>: mailbox unavailable`);
     expect(parts.attempts[0]?.message).toBe(`bad link ${REDACTED} for ${REDACTED}`);
+    expect(parts.lastRedriveFailure).toEqual({
+      by: 'ops',
+      at: '2030-01-02T00:00:00.000Z',
+      error: `${REDACTED} bounced`,
+    });
   });
 
   it('replaces an upload’s notification targets but keeps the file it needs for a redrive', () => {

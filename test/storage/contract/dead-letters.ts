@@ -140,9 +140,32 @@ export function describeDeadLetterContract(hosts: StorageHosts): void {
       });
 
       await store.releaseRedrive(stale.id);
-      expect((await store.get(stale.id))?.status).toBe('pending');
+      expect(await store.get(stale.id)).toMatchObject({
+        status: 'pending',
+        failedRedrives: 0,
+        lastRedriveFailure: null,
+      });
       expect(await store.discard(stale.id)).toBe(true);
       expect(await store.discard(stale.id)).toBe(false);
+    });
+
+    it('counts failed redrives and keeps the last one: who tried, when and why, as every host reads it', async () => {
+      const store = storeOn(hosts.a);
+      const entry = await store.record(deadLetter('unlucky'));
+      const first = new Date('2026-01-02T03:04:05.000Z');
+      expect(await store.claimForRedrive(entry.id, first)).toBe(true);
+      await store.releaseRedrive(entry.id, { by: 'ops', error: 'Temporal is unavailable' }, first);
+      const second = new Date('2026-01-02T04:00:00.000Z');
+      expect(await storeOn(hosts.b).claimForRedrive(entry.id, second)).toBe(true);
+      await storeOn(hosts.b).releaseRedrive(entry.id, { by: 'oncall', error: "'to' is invalid" }, second);
+      // Releasing an entry nobody holds records nothing.
+      await store.releaseRedrive(entry.id, { by: 'late', error: 'too late' }, second);
+      expect(await storeOn(hosts.b).get(entry.id)).toMatchObject({
+        status: 'pending',
+        failedRedrives: 2,
+        lastRedriveFailure: { by: 'oncall', at: second.toISOString(), error: "'to' is invalid" },
+        redrivenBy: null,
+      });
     });
 
     it('redacts entries older than the cutoff once, keeps them, and leaves them out of bulk redrives', async () => {
