@@ -34,6 +34,7 @@ export const CONFIG_VARIABLES = [
   'FILE_RETENTION',
   'FILE_ORPHAN_RETENTION',
   'RETENTION_SWEEP_INTERVAL',
+  'IDEMPOTENCY_KEY_RETENTION',
   'SMTP_URL',
   'DEV_SMTP_PORT',
   'MAIL_FROM',
@@ -118,6 +119,8 @@ export interface Config {
   fileOrphanRetentionMs: number;
   /** How often the retention sweep runs, in ms. */
   retentionSweepIntervalMs: number;
+  /** How long after its first use an idempotency key is remembered, in ms; then it is new again. */
+  idempotencyKeyRetentionMs: number;
   /** Where e-mail is sent; undefined means the embedded capturing server on `devSmtpPort`. */
   smtpUrl: string | undefined;
   devSmtpPort: number;
@@ -435,6 +438,7 @@ export function loadConfig(env: Env = process.env): Config {
     fileRetentionMs: readDuration(env, 'FILE_RETENTION', '7d'),
     fileOrphanRetentionMs: readDuration(env, 'FILE_ORPHAN_RETENTION', '1d'),
     retentionSweepIntervalMs: readDuration(env, 'RETENTION_SWEEP_INTERVAL', '1h'),
+    idempotencyKeyRetentionMs: readDuration(env, 'IDEMPOTENCY_KEY_RETENTION', '24h'),
     webhookSecret: readWebhookSecret(env, databaseUrl),
     webhookAllowedHosts: readAllowedHosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
     smtpUrl: readSmtpUrl(env, 'SMTP_URL'),

@@ -1,5 +1,6 @@
 import type { JobTypePauseStore } from '../jobs/job-type-pauses';
 import type { Config } from '../config';
+import type { IdempotencyKeyStore } from '../jobs/idempotency-keys';
 import { createSmtpTransport } from '../email/transport';
 import { createRetentionActivities } from './retention';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
@@ -8,6 +9,7 @@ import { createUploadActivities, type UploadActivityDependencies } from './uploa
 
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
   config: Config;
+  idempotencyKeys: IdempotencyKeyStore;
   /** With it, steps of a paused job type pause themselves instead of running. */
   jobTypePauses?: JobTypePauseStore;
 }

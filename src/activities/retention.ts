@@ -5,6 +5,7 @@ import type { DeadLetterStore } from '../dead-letters/dead-letter-store';
 import { redactDeadLetter } from '../dead-letters/redaction';
 import type { BlobStore } from '../files/blob-store';
 import type { ExpiryCutoffs, StoredFileRepository } from '../files/stored-file-repository';
+import type { IdempotencyKeyStore } from '../jobs/idempotency-keys';
 import { retentionDeletedFilesTotal, retentionRedactedDeadLettersTotal } from '../monitoring/metrics';
 
 export interface RetentionActivityDependencies {
@@ -12,7 +13,11 @@ export interface RetentionActivityDependencies {
   storedFiles: StoredFileRepository;
   blobs: BlobStore;
   deadLetters: DeadLetterStore;
-  config: Pick<Config, 'fileRetentionMs' | 'fileOrphanRetentionMs' | 'deadLetterRedactAfterMs'>;
+  idempotencyKeys: Pick<IdempotencyKeyStore, 'deleteExpired'>;
+  config: Pick<
+    Config,
+    'fileRetentionMs' | 'fileOrphanRetentionMs' | 'deadLetterRedactAfterMs' | 'idempotencyKeyRetentionMs'
+  >;
 }
 
 /** One batch of a sweep step, as of the sweep's `now` (the workflow's time, ISO-8601). */
@@ -44,7 +49,7 @@ async function jobEnd(temporal: Client, jobId: string, now: Date): Promise<Date 
  * claimed before deletion, removing bytes that are gone is no error, and an entry is redacted once.
  */
 export function createRetentionActivities(dependencies: RetentionActivityDependencies) {
-  const { temporal, storedFiles, blobs, deadLetters, config } = dependencies;
+  const { temporal, storedFiles, blobs, deadLetters, idempotencyKeys, config } = dependencies;
 
   const cutoffsAt = (now: Date): ExpiryCutoffs => ({
     jobsFinishedBefore: new Date(now.getTime() - config.fileRetentionMs),
@@ -107,6 +112,14 @@ export function createRetentionActivities(dependencies: RetentionActivityDepende
         log.info('retention redacted dead letters', { redacted });
       }
       return { seen: due.length, done: redacted };
+    },
+
+    /** Idempotency keys first used more than IDEMPOTENCY_KEY_RETENTION ago: a new request may use them again. */
+    async deleteExpiredIdempotencyKeys({ now, limit }: RetentionBatch): Promise<RetentionBatchOutcome> {
+      const usedBefore = new Date(new Date(now).getTime() - config.idempotencyKeyRetentionMs);
+      const deleted = await idempotencyKeys.deleteExpired(usedBefore, limit);
+      if (deleted > 0) log.info('retention forgot idempotency keys', { deleted });
+      return { seen: deleted, done: deleted };
     },
   };
 }

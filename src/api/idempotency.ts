@@ -37,12 +37,12 @@ export async function checkedIdempotencyKey(
 ): Promise<string | undefined> {
   const key = idempotencyKeyOf(request.headers);
   if (key === undefined) return undefined;
-  const outcome = await store.use({
+  const { outcome, generation } = await store.use({
     scope: request.caller.name,
     operation: request.operation,
     key,
     requestHash: requestFingerprint(request.body),
   });
   if (outcome === 'reused') throw new IdempotencyKeyReused();
-  return scopedIdempotencyKey(request.caller.name, key);
+  return scopedIdempotencyKey(request.caller.name, key, generation);
 }

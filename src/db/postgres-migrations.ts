@@ -165,4 +165,9 @@ export const POSTGRES_MIGRATIONS: Migration[] = [
       ALTER TABLE dead_letters ADD COLUMN failed_redrives INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE dead_letters ADD COLUMN last_redrive_failure TEXT;`,
   },
+  {
+    version: 14,
+    name: 'idempotency keys that expire: the generation of a key names its job',
+    sql: `ALTER TABLE idempotency_keys ADD COLUMN generation TEXT;`,
+  },
 ];

@@ -1,6 +1,7 @@
 // Idempotency keys as the IETF Idempotency-Key draft has them: a key belongs to its caller and to
-// the first request it came with. Kept in the service's database, so that every host agrees.
-import { createHash } from 'node:crypto';
+// the first request it came with, until it expires (IDEMPOTENCY_KEY_RETENTION). Kept in the
+// service's database, so that every host agrees.
+import { createHash, randomUUID } from 'node:crypto';
 import type { SqlClient } from '../db/sql-client';
 
 export interface IdempotencyKeyUse {
@@ -16,9 +17,20 @@ export interface IdempotencyKeyUse {
 /** `first`: never seen; `repeated`: seen with the same body; `reused`: seen with another body. */
 export type IdempotencyKeyOutcome = 'first' | 'repeated' | 'reused';
 
+export interface IdempotencyKeyUsed {
+  outcome: IdempotencyKeyOutcome;
+  /**
+   * Which life of the key this is: a new one each time the key is first used, so that a key used
+   * again after it expired names a new job. Null for keys recorded before keys expired.
+   */
+  generation: string | null;
+}
+
 export interface IdempotencyKeyStore {
   /** Records the first use of a key, and tells a later use whether its request is the same. */
-  use(entry: IdempotencyKeyUse, now?: Date): Promise<IdempotencyKeyOutcome>;
+  use(entry: IdempotencyKeyUse, now?: Date): Promise<IdempotencyKeyUsed>;
+  /** Forgets up to `limit` keys first used before `usedBefore`; returns how many. */
+  deleteExpired(usedBefore: Date, limit: number): Promise<number>;
 }
 
 /** JSON with object keys sorted, so that the same body in another key order is the same request. */
@@ -40,27 +52,44 @@ export function requestFingerprint(body: unknown): string {
 export class SqlIdempotencyKeyStore implements IdempotencyKeyStore {
   constructor(private readonly sql: SqlClient) {}
 
-  async use(entry: IdempotencyKeyUse, now: Date = new Date()): Promise<IdempotencyKeyOutcome> {
-    // The primary key settles a race between hosts: one insert wins, the others read its hash.
+  async use(entry: IdempotencyKeyUse, now: Date = new Date()): Promise<IdempotencyKeyUsed> {
+    // The primary key settles a race between hosts: one insert wins, the others read its row.
+    const generation = randomUUID();
     const inserted = await this.sql.execute(
-      `INSERT INTO idempotency_keys (scope, operation, idempotency_key, request_hash, created_at)
-       VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO idempotency_keys (scope, operation, idempotency_key, request_hash, created_at, generation)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (scope, operation, idempotency_key) DO NOTHING`,
-      [entry.scope, entry.operation, entry.key, entry.requestHash, now.toISOString()],
+      [entry.scope, entry.operation, entry.key, entry.requestHash, now.toISOString(), generation],
     );
-    if (inserted === 1) return 'first';
-    const [row] = await this.sql.query<{ request_hash: string }>(
-      `SELECT request_hash FROM idempotency_keys WHERE scope = ? AND operation = ? AND idempotency_key = ?`,
+    if (inserted === 1) return { outcome: 'first', generation };
+    const [row] = await this.sql.query<{ request_hash: string; generation: string | null }>(
+      `SELECT request_hash, generation FROM idempotency_keys
+       WHERE scope = ? AND operation = ? AND idempotency_key = ?`,
       [entry.scope, entry.operation, entry.key],
     );
-    return row?.request_hash === entry.requestHash ? 'repeated' : 'reused';
+    // Deleted by the sweep between the insert and the read: this request may try again as new.
+    if (!row) return this.use(entry, now);
+    return {
+      outcome: row.request_hash === entry.requestHash ? 'repeated' : 'reused',
+      generation: row.generation,
+    };
+  }
+
+  async deleteExpired(usedBefore: Date, limit: number): Promise<number> {
+    return this.sql.execute(
+      `DELETE FROM idempotency_keys WHERE (scope, operation, idempotency_key) IN (
+         SELECT scope, operation, idempotency_key FROM idempotency_keys
+         WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
+      [usedBefore.toISOString(), limit],
+    );
   }
 }
 
 /**
  * The key as job ids and other derived ids see it: prefixed with the caller's scope, so that two
- * callers' equal keys name two jobs. Token names never contain a newline.
+ * callers' equal keys name two jobs, and followed by its generation, so that a key used again
+ * after it expired names a new job. Token names never contain a newline.
  */
-export function scopedIdempotencyKey(scope: string, key: string): string {
-  return `${scope}\n${key}`;
+export function scopedIdempotencyKey(scope: string, key: string, generation: string | null): string {
+  return generation === null ? `${scope}\n${key}` : `${scope}\n${key}\n${generation}`;
 }

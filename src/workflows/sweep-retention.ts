@@ -1,9 +1,17 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow';
 import type { RetentionActivities, RetentionBatchOutcome } from '../activities/retention';
 import { ACTIVITY_OPTIONS } from '../contracts';
 
-const { settleFileJobs, deleteExpiredFiles, deleteOrphanFiles, redactDeadLetters } =
-  proxyActivities<RetentionActivities>(ACTIVITY_OPTIONS.retention);
+const {
+  settleFileJobs,
+  deleteExpiredFiles,
+  deleteOrphanFiles,
+  redactDeadLetters,
+  deleteExpiredIdempotencyKeys,
+} = proxyActivities<RetentionActivities>(ACTIVITY_OPTIONS.retention);
+
+/** From this change on, the sweep also forgets expired idempotency keys, after its other steps. */
+export const EXPIRE_IDEMPOTENCY_KEYS_PATCH = 'expire-idempotency-keys';
 
 /** Rows per activity call: small enough for one attempt to finish well within its timeout. */
 export const RETENTION_BATCH_SIZE = 100;
@@ -15,6 +23,7 @@ export interface SweepRetentionResult {
   expiredFilesDeleted: number;
   orphanFilesDeleted: number;
   deadLettersRedacted: number;
+  idempotencyKeysDeleted: number;
 }
 
 type Step = (batch: { now: string; limit: number }) => Promise<RetentionBatchOutcome>;
@@ -36,7 +45,8 @@ async function inBatches(name: string, step: Step, now: string, failed: string[]
 }
 
 /**
- * Deletes uploaded files past their retention and redacts old dead letters, in bounded batches.
+ * Deletes uploaded files past their retention, redacts old dead letters and forgets expired
+ * idempotency keys, in bounded batches.
  * Started by the `durable-jobs-retention` schedule; every step is idempotent, so an overlapping
  * or repeated run does no harm. The whole run judges expiry as of its start (workflow time).
  */
@@ -49,7 +59,16 @@ export async function sweepRetention(): Promise<SweepRetentionResult> {
   const expiredFilesDeleted = await inBatches('deleteExpiredFiles', deleteExpiredFiles, now, failed);
   const orphanFilesDeleted = await inBatches('deleteOrphanFiles', deleteOrphanFiles, now, failed);
   const deadLettersRedacted = await inBatches('redactDeadLetters', redactDeadLetters, now, failed);
-  const result = { jobsSettled, expiredFilesDeleted, orphanFilesDeleted, deadLettersRedacted };
+  const idempotencyKeysDeleted = patched(EXPIRE_IDEMPOTENCY_KEYS_PATCH)
+    ? await inBatches('deleteExpiredIdempotencyKeys', deleteExpiredIdempotencyKeys, now, failed)
+    : 0;
+  const result = {
+    jobsSettled,
+    expiredFilesDeleted,
+    orphanFilesDeleted,
+    deadLettersRedacted,
+    idempotencyKeysDeleted,
+  };
   if (failed.length > 0) {
     // Failed visibly, with what the other steps did; the next scheduled run tries again.
     throw ApplicationFailure.nonRetryable(

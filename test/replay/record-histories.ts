@@ -84,6 +84,22 @@ async function sweepAfterTwoDays({ harness }: Recorders): Promise<string> {
   return handle.workflowId;
 }
 
+/** After expire-idempotency-keys: a key used two days ago is forgotten, after the other steps. */
+async function sweepForgettingAKey({ harness }: Recorders): Promise<string> {
+  await harness.testApp.services.idempotencyKeys.use({
+    scope: 'anonymous',
+    operation: 'POST /emails',
+    key: 'recorded-key',
+    requestHash: 'recorded-hash',
+  });
+  await harness.env.sleep('2 days');
+  const handle = await harness.env.client.workflow.start(sweepRetention, {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'retention-recorded-keys',
+  });
+  return handle.workflowId;
+}
+
 interface Recording {
   /** Recorded with payload encryption on, replayed with the same (test-only) key. */
   encrypted?: boolean;
@@ -120,6 +136,7 @@ const RECORDINGS: Record<string, Recording> = {
     start: (recorders) => sendWelcome(recorders, 'gone@example.com'),
   },
   'sweep-retention': { start: sweepAfterTwoDays },
+  'sweep-retention-expiring-keys': { start: sweepForgettingAKey },
   // After retry-worker-shutdown: analyseFile interrupted by a worker shutdown, scheduled again.
   'process-upload-worker-shutdown': { start: uploadInterruptedByShutdown },
   // After compensate-on-cancel: a cancelled job marks its upload incomplete and records its stage.

@@ -21,6 +21,11 @@ const RECORDED = [
   ['send-email-render-in-delivery-dead-lettered', 'deliverEmail renders: SMTP 550, dead letter', 'failed'],
   ['sweep-retention', 'an orphan file deleted, nothing else due', 'completed'],
   [
+    'sweep-retention-expiring-keys',
+    'an expired idempotency key forgotten (expire-idempotency-keys patched)',
+    'completed',
+  ],
+  [
     'process-upload-worker-shutdown',
     'analyseFile interrupted by a worker shutdown, scheduled again (patched), then success',
     'completed',
