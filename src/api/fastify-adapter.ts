@@ -11,55 +11,46 @@ import Fastify, {
 import type { Caller } from '../auth/caller';
 import type { Logger } from '../logger';
 import type { Authenticator } from './auth';
-import { ErrorCode, HttpError, httpErrorOf } from './errors';
+import {
+  allowOriginHeaders,
+  bodyTooLarge,
+  emptyJsonBody,
+  internalError,
+  invalidJsonBody,
+  isRead,
+  JSON_BODY_LIMIT_BYTES,
+  knownHttpError,
+  preflightHeaders,
+  REQUEST_VALIDATION_OPTIONS,
+  routeNotFound,
+  unsupportedMediaType,
+  validationError,
+  type RequestPart,
+  type ValidationIssue,
+} from './edge-policy';
+import { ErrorCode, HttpError } from './errors';
 import type { RouteCors, RouteDefinition, RouteRequest, RouteResponse } from './route';
 
-interface ValidationIssue {
-  instancePath: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-function fieldOf(issue: ValidationIssue): string {
-  const missing = issue.params.missingProperty ?? issue.params.additionalProperty;
-  const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  if (typeof missing === 'string') return base ? `${base}.${missing}` : missing;
-  return base;
-}
-
-function validationError(error: FastifyError): HttpError {
+function fastifyValidationError(error: FastifyError): HttpError {
   const issue = error.validation?.[0] as ValidationIssue | undefined;
-  const location = error.validationContext ?? 'body';
-  if (!issue) return new HttpError(400, ErrorCode.validationFailed, error.message);
-  const field = fieldOf(issue);
-  const reason =
-    issue.params.additionalProperty !== undefined
-      ? 'is not an allowed property'
-      : (issue.message ?? 'is invalid');
-  const message = field ? `Invalid ${location}: '${field}' ${reason}` : `Invalid ${location}: ${reason}`;
-  return new HttpError(400, ErrorCode.validationFailed, message, { field, location });
+  return validationError(issue, (error.validationContext ?? 'body') as RequestPart, error.message);
 }
 
 /** Maps anything thrown while handling a request onto the JSON error contract. */
 export function toHttpError(error: FastifyError | Error): HttpError {
-  if (error instanceof HttpError) return error;
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) return validationError(fastifyError);
-  const mapped = httpErrorOf(error);
-  if (mapped) return mapped;
+  if (fastifyError.validation) return fastifyValidationError(fastifyError);
+  const known = knownHttpError(error);
+  if (known) return known;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpError(413, ErrorCode.payloadTooLarge, 'Request body is too large');
+      return bodyTooLarge();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpError(
-        415,
-        ErrorCode.unsupportedMediaType,
-        'Unsupported content type; send application/json',
-      );
+      return unsupportedMediaType();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new HttpError(400, ErrorCode.validationFailed, 'Request body is empty; expected a JSON object');
+      return emptyJsonBody();
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new HttpError(400, ErrorCode.validationFailed, 'Request body is not valid JSON');
+      return invalidJsonBody();
     // Longer than any path parameter's schema allows; answered before routing.
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return new HttpError(400, ErrorCode.validationFailed, 'A path parameter is too long', {
@@ -71,7 +62,7 @@ export function toHttpError(error: FastifyError | Error): HttpError {
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new HttpError(fastifyError.statusCode, ErrorCode.validationFailed, fastifyError.message);
   }
-  return new HttpError(500, ErrorCode.internal, 'Internal server error');
+  return internalError();
 }
 
 function toRouteRequest(request: FastifyRequest, streamBody: boolean, caller: Caller): RouteRequest {
@@ -100,10 +91,7 @@ function requestSchemas({ schema }: RouteDefinition): FastifySchema {
 
 /** Set before the handler runs, so error answers (a 400 from validation) carry them too. */
 function allowOrigin(cors: RouteCors, request: FastifyRequest, reply: FastifyReply): void {
-  reply.header('vary', 'Origin');
-  if (request.headers.origin !== cors.origin) return;
-  reply.header('access-control-allow-origin', cors.origin);
-  reply.header('access-control-allow-credentials', 'true');
+  reply.headers(allowOriginHeaders(cors, request.headers.origin));
 }
 
 /** The browser's preflight: which methods and headers the origin may use. */
@@ -112,13 +100,7 @@ function mountPreflight(app: FastifyInstance, route: RouteDefinition, cors: Rout
     method: 'OPTIONS',
     url: route.path,
     onRequest: async (request, reply) => allowOrigin(cors, request, reply),
-    handler: async (_request, reply) =>
-      reply
-        .code(204)
-        .header('access-control-allow-methods', route.method)
-        .header('access-control-allow-headers', cors.allowHeaders.join(', '))
-        .header('access-control-max-age', '600')
-        .send(),
+    handler: async (_request, reply) => reply.code(204).headers(preflightHeaders(cors, route.method)).send(),
   });
 }
 
@@ -167,10 +149,6 @@ export interface AnsweredRequest {
   durationSeconds: number;
 }
 
-function isRead(method: string | undefined): boolean {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
-}
-
 /** Reads (status polls, health checks, scrapes) are chatter at `info`: their request lines go to `debug`. */
 class QuietReadsLogController extends LogController {
   override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
@@ -193,8 +171,8 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
     logController: new QuietReadsLogController(),
     // Largest JSON body accepted; stream routes enforce their own limits.
-    bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    ajv: { customOptions: REQUEST_VALIDATION_OPTIONS },
     // Above every path parameter's maxLength, so that the schema names the parameter first.
     routerOptions: { maxParamLength: 1000 },
     // Errors raised before a route is found answer with the same JSON error contract.
@@ -228,11 +206,7 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendError(reply, httpError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({ error: `Route ${request.method} ${request.url} not found`, code: ErrorCode.notFound }),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request.method, request.url)));
 
   for (const route of routes.filter((candidate) => candidate.bodyKind !== 'stream'))
     mount(app, route, options.authenticate);
