@@ -65,7 +65,7 @@ function fastifyApp(app: FastifyInstance): Pick<AdapterApp, 'inject' | 'url'> {
         payload: options.payload as string,
         headers: options.headers,
       });
-      return injected(response.statusCode, response.headers, response.body);
+      return injected(response.statusCode, response.headers as InjectedResponse['headers'], response.body);
     },
     url: () => (address ??= app.listen({ port: 0, host: '127.0.0.1' })),
   };
@@ -157,7 +157,12 @@ export async function startAdapterApp(
   options: AdapterAppOptions,
 ): Promise<AdapterApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-test-'));
-  const config = loadConfig({ ...options.env, DATA_DIR: dataDir, HTTP_SERVER: adapter });
+  const config = loadConfig({
+    ...options.env,
+    DATA_DIR: dataDir,
+    HTTP_SERVER: adapter,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+  });
   const services = await openServices(config);
   if (adapter === 'fastify') {
     const app = buildApp({ config, logger: silentLogger, temporal: options.temporal, services });
