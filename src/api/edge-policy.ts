@@ -51,6 +51,15 @@ export const emptyJsonBody = () =>
 export const invalidJsonBody = () =>
   new HttpError(400, ErrorCode.validationFailed, 'Request body is not valid JSON');
 
+/** Above every path parameter's maxLength, so that the schema names the parameter first. */
+export const MAX_PARAM_LENGTH = 1000;
+
+/** Longer than MAX_PARAM_LENGTH: answered before the route's schema is consulted. */
+export const paramTooLong = () =>
+  new HttpError(400, ErrorCode.validationFailed, 'A path parameter is too long', { location: 'params' });
+export const malformedUrl = () =>
+  new HttpError(400, ErrorCode.validationFailed, 'The URL is malformed', { location: 'params' });
+
 /** What a route-less request answers. */
 export function routeNotFound(method: string, url: string): HttpError {
   return new HttpError(404, ErrorCode.notFound, `Route ${method} ${url} not found`);

@@ -20,6 +20,9 @@ import {
   isRead,
   JSON_BODY_LIMIT_BYTES,
   knownHttpError,
+  malformedUrl,
+  MAX_PARAM_LENGTH,
+  paramTooLong,
   preflightHeaders,
   REQUEST_VALIDATION_OPTIONS,
   routeNotFound,
@@ -53,11 +56,9 @@ export function toHttpError(error: FastifyError | Error): HttpError {
       return invalidJsonBody();
     // Longer than any path parameter's schema allows; answered before routing.
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new HttpError(400, ErrorCode.validationFailed, 'A path parameter is too long', {
-        location: 'params',
-      });
+      return paramTooLong();
     case 'FST_ERR_BAD_URL':
-      return new HttpError(400, ErrorCode.validationFailed, 'The URL is malformed', { location: 'params' });
+      return malformedUrl();
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new HttpError(fastifyError.statusCode, ErrorCode.validationFailed, fastifyError.message);
@@ -173,8 +174,7 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     // Largest JSON body accepted; stream routes enforce their own limits.
     bodyLimit: JSON_BODY_LIMIT_BYTES,
     ajv: { customOptions: REQUEST_VALIDATION_OPTIONS },
-    // Above every path parameter's maxLength, so that the schema names the parameter first.
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors raised before a route is found answer with the same JSON error contract.
     frameworkErrors: (error, _request, reply) => {
       return sendError(reply as FastifyReply, toHttpError(error));

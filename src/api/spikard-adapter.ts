@@ -17,6 +17,9 @@ import {
   isRead,
   JSON_BODY_LIMIT_BYTES,
   knownHttpError,
+  malformedUrl,
+  MAX_PARAM_LENGTH,
+  paramTooLong,
   preflightHeaders,
   routeNotFound,
   unsupportedMediaType,
@@ -137,7 +140,19 @@ function routeRequest(mounted: MountedRoute, request: SpikardRequestData, caller
   } as RouteRequest;
 }
 
+/** What Fastify's router refuses before any route hook runs, refused as early here. */
+function checkUrl(request: SpikardRequestData): void {
+  try {
+    decodeURIComponent(request.path);
+  } catch {
+    throw malformedUrl();
+  }
+  if (Object.values(request.path_params).some((value) => value.length > MAX_PARAM_LENGTH))
+    throw paramTooLong();
+}
+
 async function answer(mounted: MountedRoute, request: SpikardRequestData, options: SpikardAdapterOptions) {
+  checkUrl(request);
   const caller = options.authenticate(mounted.route.access, request.headers.authorization);
   const response = await mounted.route.handler(routeRequest(mounted, request, caller));
   if (!response.stream) return response;
