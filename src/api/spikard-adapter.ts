@@ -2,7 +2,9 @@
 // rules and error contract as the Fastify adapter, within what the native binding allows. It hands
 // a handler the whole body at once and sends a whole answer at once: uploads are buffered up to a
 // bound, and an event stream is answered with the events of a short window, after which the client
-// reconnects with Last-Event-ID (as EventSource does).
+// reconnects with Last-Event-ID (as EventSource does). Spikard itself answers, before any of this
+// runs and in its own RFC 9457 form: a malformed JSON or multipart body (400) and a body beyond the
+// route's limit plus NATIVE_LIMIT_SLACK_BYTES (413).
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import type { Logger } from '../logger';
@@ -93,14 +95,21 @@ function queryStrings(query: Record<string, unknown> | null): Record<string, str
   return strings;
 }
 
-function jsonBody(request: SpikardRequestData, bytes: Buffer | undefined, limit: number): unknown {
+function isTextType(contentType: string | undefined): boolean {
+  return /^text\/plain\s*(;|$)/i.test(contentType ?? '');
+}
+
+/** Parsed as Fastify's own parsers do: JSON, plain text as a string, anything else 415. */
+function parsedBody(request: SpikardRequestData, bytes: Buffer | undefined, limit: number): unknown {
   const contentType = request.headers['content-type'];
   if (!bytes || bytes.length === 0) {
     if (isJsonType(contentType)) throw emptyJsonBody();
     return undefined;
   }
-  if (!isJsonType(contentType)) throw unsupportedMediaType();
+  const json = isJsonType(contentType);
+  if (!json && !isTextType(contentType)) throw unsupportedMediaType();
   if (bytes.length > limit) throw bodyTooLarge();
+  if (!json) return bytes.toString('utf8');
   try {
     return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
@@ -125,7 +134,7 @@ function routeRequest(mounted: MountedRoute, request: SpikardRequestData, caller
   if (stream && bytes && bytes.length > bodyLimit) throw bufferedUploadTooLarge(bodyLimit);
   const parts = {
     params: { ...request.path_params },
-    body: stream ? undefined : jsonBody(request, bytes, bodyLimit),
+    body: stream ? undefined : parsedBody(request, bytes, bodyLimit),
     querystring: queryStrings(request.query_params),
   };
   const invalid = mounted.validate(parts);
