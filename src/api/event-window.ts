@@ -41,7 +41,8 @@ export async function collectEventWindow(
       }
     }
   } finally {
-    await iterator.return?.();
+    // Not awaited: an async generator would finish its pending step first, delaying the answer.
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }
   return chunks.join('');
 }
