@@ -1,6 +1,11 @@
 import type { Client } from '@temporalio/client';
 import { createTemporalClient } from '../../src/temporal/client';
-import { HTTP_ADAPTERS, startAdapterApp, type AdapterApp } from '../helpers/http-adapters';
+import {
+  HTTP_ADAPTERS,
+  MALFORMED_JSON_ANSWER,
+  startAdapterApp,
+  type AdapterApp,
+} from '../helpers/http-adapters';
 import { closedPort } from '../helpers/ports';
 
 // Temporal is unreachable here on purpose: a request that got past validation would try to start
@@ -154,14 +159,6 @@ describe.each(HTTP_ADAPTERS)('validation of /signup and /emails (%s)', (adapter)
       error: 'Request body is empty; expected a JSON object',
     });
   });
-
-  // The one divergence left: Spikard parses a JSON body before any JavaScript runs and answers
-  // malformed JSON itself, in its RFC 9457 form (the binding has no hook to change it). Pinned
-  // here so that the day it changes upstream, this test says so.
-  const MALFORMED_JSON_ANSWER = {
-    fastify: { code: 'VALIDATION_FAILED', error: 'Request body is not valid JSON' },
-    spikard: { status: 400, title: 'Bad Request', detail: 'Invalid JSON in request body' },
-  };
 
   it('answers 400 for malformed JSON', async () => {
     const response = await app.inject({
