@@ -98,6 +98,15 @@ export function preflightHeaders(cors: RouteCors, method: string): Record<string
   };
 }
 
+/** What every adapter tells `onRequestAnswered` (for metrics). */
+export interface AnsweredRequest {
+  method: string;
+  /** The route pattern, `/jobs/:jobId`; undefined when no route matched. */
+  route: string | undefined;
+  status: number;
+  durationSeconds: number;
+}
+
 /** Reads (status polls, health checks, scrapes) are chatter: their request lines are logged at debug. */
 export function isRead(method: string | undefined): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';

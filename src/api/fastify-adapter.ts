@@ -28,6 +28,7 @@ import {
   routeNotFound,
   unsupportedMediaType,
   validationError,
+  type AnsweredRequest,
   type RequestPart,
   type ValidationIssue,
 } from './edge-policy';
@@ -142,13 +143,7 @@ export interface FastifyAdapterOptions {
   onRequestAnswered?: (sample: AnsweredRequest) => void;
 }
 
-export interface AnsweredRequest {
-  method: string;
-  /** The route pattern, `/jobs/:jobId`; undefined when no route matched. */
-  route: string | undefined;
-  status: number;
-  durationSeconds: number;
-}
+export type { AnsweredRequest } from './edge-policy';
 
 /** Reads (status polls, health checks, scrapes) are chatter at `info`: their request lines go to `debug`. */
 class QuietReadsLogController extends LogController {

@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { Authenticator } from './auth';
 import {
   allowOriginHeaders,
+  type AnsweredRequest,
   bodyTooLarge,
   emptyJsonBody,
   errorAnswer,
@@ -27,7 +28,6 @@ import {
   unsupportedMediaType,
 } from './edge-policy';
 import { ErrorCode, HttpError } from './errors';
-import type { AnsweredRequest } from './fastify-adapter';
 import { openApiPath } from './openapi';
 import { compileRequestValidator, type RequestValidator } from './request-validators';
 import type { HttpMethod, RouteDefinition, RouteRequest, RouteResponse } from './route';
