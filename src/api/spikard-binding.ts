@@ -75,9 +75,9 @@ export function loadSpikard(
   } catch (error) {
     throw new SpikardUnavailable(
       `HTTP_SERVER=spikard needs ${SPIKARD_PACKAGE}@${SPIKARD_VERSION}, which is not installed on this ` +
-        `${platform}-${arch} machine (npm skips this optional package on Node < 22, whose engines it ` +
-        `excludes): install it with \`npm install --no-save --force ${SPIKARD_PACKAGE}@${SPIKARD_VERSION}\`, ` +
-        `or use HTTP_SERVER=fastify. (${(error as Error).message.split('\n')[0]})`,
+        `${platform}-${arch} machine (npm install skips this optional package on Node < 22, which its ` +
+        `engines exclude): install it with \`npm run setup:spikard\`, or use HTTP_SERVER=fastify. ` +
+        `(${(error as Error).message.split('\n')[0]})`,
     );
   }
 }
