@@ -1,7 +1,8 @@
 // `npm run setup:spikard`: puts the Spikard binding (HTTP_SERVER=spikard) into node_modules where
 // `npm install` leaves it out. It is an optional dependency whose package asks for Node >= 22, and
 // npm skips an optional package whose engines exclude the running Node; the binding itself loads
-// on Node 20. Linux x64 (glibc) only: no other build is published.
+// on Node 20. Linux x64 (glibc) only: no other build is published. With `--optional` (npm's
+// postinstall) a platform without a build, or a failure, is reported and is not an error.
 'use strict';
 
 const { execFileSync } = require('node:child_process');
@@ -48,6 +49,7 @@ function main() {
 try {
   main();
 } catch (error) {
-  process.stderr.write(`[setup-spikard] ERROR: ${error.message}\n`);
-  process.exit(1);
+  const optional = process.argv.includes('--optional');
+  process.stderr.write(`[setup-spikard] ${optional ? 'skipped' : 'ERROR'}: ${error.message}\n`);
+  if (!optional) process.exit(1);
 }
