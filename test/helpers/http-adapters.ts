@@ -184,11 +184,13 @@ export async function startAdapterApp(
       close: async () => {
         await app.close();
         await services.close();
+        fs.rmSync(dataDir, { recursive: true, force: true });
       },
     };
   }
   const child = await spikardChild(config, options).catch(async (error: unknown) => {
     await services.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
   return {
@@ -200,6 +202,7 @@ export async function startAdapterApp(
     close: async () => {
       await child.stop();
       await services.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
