@@ -31,9 +31,13 @@ function main() {
   if (installed()) return say(`${NAME}@${VERSION} is already in node_modules`);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'spikard-'));
   try {
-    const tarball = execFileSync('npm', ['pack', `${NAME}@${VERSION}`, '--pack-destination', folder], {
-      encoding: 'utf8',
-    })
+    const tarball = execFileSync(
+      'npm',
+      ['pack', '--loglevel=error', `${NAME}@${VERSION}`, '--pack-destination', folder],
+      {
+        encoding: 'utf8',
+      },
+    )
       .trim()
       .split('\n')
       .pop();
