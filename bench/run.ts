@@ -25,6 +25,7 @@ import {
   type S3Settings,
 } from '../src/files/s3-blob-store';
 import { benchS3Server } from './versitygw';
+import { benchHttpAdapters } from './http-adapters';
 import { SqlStoredFileRepository } from '../src/files/stored-file-repository';
 
 const MiB = 1024 * 1024;
@@ -200,6 +201,7 @@ async function main(): Promise<void> {
           memory.bufferedMiB,
         ),
   ]);
+  await benchHttpAdapters();
 }
 
 main().catch((error) => {

@@ -22,6 +22,8 @@ export { requireApiAuth } from './auth/token-config';
 export const CONFIG_VARIABLES = [
   'HOST',
   'PORT',
+  // Which HTTP server mounts the routes: fastify (default) or spikard (Linux x64 only).
+  'HTTP_SERVER',
   'DATA_DIR',
   'DATABASE_PATH',
   'LOG_LEVEL',
@@ -86,7 +88,12 @@ export interface TemporalConnectionSecurity {
   metadata?: Record<string, string>;
 }
 
+export const HTTP_SERVERS = ['fastify', 'spikard'] as const;
+export type HttpServerKind = (typeof HTTP_SERVERS)[number];
+
 export interface Config {
+  /** The HTTP server that mounts the route table (HTTP_SERVER). */
+  httpServer: HttpServerKind;
   /** Steps per second each worker may start, per job type (JOB_RATE_LIMITS); absent types are unlimited. */
   jobRateLimits: JobRateLimits;
   host: string;
@@ -431,6 +438,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databasePath: path.resolve(readString(env, 'DATABASE_PATH', path.join(dataDir, 'durable-jobs.sqlite'))),
     logLevel: readEnum(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    httpServer: readEnum(env, 'HTTP_SERVER', HTTP_SERVERS, 'fastify'),
     maxUploadBytes: readPositiveInteger(env, 'MAX_UPLOAD_BYTES', 1024 * 1024 * 1024),
     deadLetterMaxEntries: readPositiveInteger(env, 'DEAD_LETTER_MAX_ENTRIES', 10_000),
     deadLetterMaxAgeDays: readPositiveInteger(env, 'DEAD_LETTER_MAX_AGE_DAYS', 180),

@@ -1,7 +1,7 @@
 // `npm start`: the whole service in one process tree — Temporal dev server (child process),
 // worker and HTTP API — stopped together by Ctrl-C.
 import path from 'node:path';
-import { startApi, type RunningApi } from './api/server';
+import { requireHttpServer, startApi, type RunningApi } from './api/server';
 import { loadConfig, requireApiAuth, type Config } from './config';
 import { freeLoopbackPort } from './free-port';
 import { startCaptureServer, type RunningCaptureServer } from './email/capture-server';
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const loaded = loadConfig();
   // Before the Temporal dev server starts: the API will refuse an unprotected public address.
   requireApiAuth(loaded);
+  requireHttpServer(loaded);
   // Worker and API share this process: the API's /metrics includes the worker's SDK metrics.
   const config: Config = {
     ...loaded,

@@ -8,9 +8,10 @@ import { startJobOfType } from '../jobs/start-job';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { SignupService } from '../users/signup';
-import { createAuthenticator } from './auth';
+import { createAuthenticator, type Authenticator } from './auth';
 import { createFastifyApp } from './fastify-adapter';
 import type { RouteDefinition } from './route';
+import { createSpikardApp } from './spikard-adapter';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec';
 import { codecRoutes } from './routes/codec';
 import { deadLetterRoutes } from './routes/dead-letters';
@@ -34,6 +35,12 @@ const API_INFO = {
   version: '0.1.0',
   description: 'Slow, failure-prone work run durably on Temporal: uploads, e-mail, dead letters.',
 };
+
+/** A server mounting the route table: Fastify or Spikard (HTTP_SERVER). */
+export interface HttpServer {
+  listen(address: { host: string; port: number }): Promise<void>;
+  close(): Promise<void>;
+}
 
 export interface ApiDependencies {
   config: Config;
@@ -85,7 +92,15 @@ function payloadCodecOf(config: Config): AesGcmPayloadCodec | undefined {
   return keys.length > 0 ? new AesGcmPayloadCodec(keys) : undefined;
 }
 
-export function buildApp(dependencies: ApiDependencies): FastifyInstance {
+export interface ApiRouteTable {
+  routes: RouteDefinition[];
+  authenticate: Authenticator;
+  /** Ends open event streams, so that the server can close. */
+  close(): void;
+}
+
+/** Every route the API serves, whichever server mounts them, and who may call them. */
+export function buildRouteTable(dependencies: ApiDependencies): ApiRouteTable {
   const { config, temporal } = dependencies;
   const authenticate = createAuthenticator(requireApiAuth(config));
   // Monitoring (/health/jobs, /metrics, /jobs/:jobId/events) owns event streams that must end
@@ -99,11 +114,42 @@ export function buildApp(dependencies: ApiDependencies): FastifyInstance {
     deadLetters: dependencies.services.deadLetters,
   });
   const routes = [...apiRoutes(dependencies), ...monitoring.routes];
-  const app = createFastifyApp([...routes, ...docsRoutes(routes, API_INFO)], {
-    logger: dependencies.logger,
+  return {
+    routes: [...routes, ...docsRoutes(routes, API_INFO)],
     authenticate,
+    close: () => monitoring.close(),
+  };
+}
+
+export function buildApp(dependencies: ApiDependencies): FastifyInstance {
+  const table = buildRouteTable(dependencies);
+  const app = createFastifyApp(table.routes, {
+    logger: dependencies.logger,
+    authenticate: table.authenticate,
     onRequestAnswered: observeRequest,
   });
-  app.addHook('preClose', async () => monitoring.close());
+  app.addHook('preClose', async () => table.close());
   return app;
+}
+
+/** The server HTTP_SERVER names, over the same route table. */
+export function buildServer(dependencies: ApiDependencies): HttpServer {
+  if (dependencies.config.httpServer === 'fastify') {
+    const app = buildApp(dependencies);
+    return { listen: async (address) => void (await app.listen(address)), close: () => app.close() };
+  }
+  const table = buildRouteTable(dependencies);
+  const server = createSpikardApp(table.routes, {
+    logger: dependencies.logger,
+    authenticate: table.authenticate,
+    onRequestAnswered: observeRequest,
+    streamBodyLimitBytes: dependencies.config.maxUploadBytes,
+  });
+  return {
+    listen: (address) => server.listen(address),
+    close: async () => {
+      table.close();
+      await server.close();
+    },
+  };
 }

@@ -11,67 +11,60 @@ import Fastify, {
 import type { Caller } from '../auth/caller';
 import type { Logger } from '../logger';
 import type { Authenticator } from './auth';
-import { ErrorCode, HttpError, httpErrorOf } from './errors';
+import {
+  allowOriginHeaders,
+  bodyTooLarge,
+  emptyJsonBody,
+  internalError,
+  invalidJsonBody,
+  isRead,
+  JSON_BODY_LIMIT_BYTES,
+  knownHttpError,
+  malformedUrl,
+  MAX_PARAM_LENGTH,
+  paramTooLong,
+  preflightHeaders,
+  REQUEST_VALIDATION_OPTIONS,
+  routeNotFound,
+  unsupportedMediaType,
+  validationError,
+  type AnsweredRequest,
+  type RequestPart,
+  type ValidationIssue,
+} from './edge-policy';
+import { ErrorCode, HttpError } from './errors';
 import type { RouteCors, RouteDefinition, RouteRequest, RouteResponse } from './route';
 
-interface ValidationIssue {
-  instancePath: string;
-  message?: string;
-  params: Record<string, unknown>;
-}
-
-function fieldOf(issue: ValidationIssue): string {
-  const missing = issue.params.missingProperty ?? issue.params.additionalProperty;
-  const base = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  if (typeof missing === 'string') return base ? `${base}.${missing}` : missing;
-  return base;
-}
-
-function validationError(error: FastifyError): HttpError {
+function fastifyValidationError(error: FastifyError): HttpError {
   const issue = error.validation?.[0] as ValidationIssue | undefined;
-  const location = error.validationContext ?? 'body';
-  if (!issue) return new HttpError(400, ErrorCode.validationFailed, error.message);
-  const field = fieldOf(issue);
-  const reason =
-    issue.params.additionalProperty !== undefined
-      ? 'is not an allowed property'
-      : (issue.message ?? 'is invalid');
-  const message = field ? `Invalid ${location}: '${field}' ${reason}` : `Invalid ${location}: ${reason}`;
-  return new HttpError(400, ErrorCode.validationFailed, message, { field, location });
+  return validationError(issue, (error.validationContext ?? 'body') as RequestPart, error.message);
 }
 
 /** Maps anything thrown while handling a request onto the JSON error contract. */
 export function toHttpError(error: FastifyError | Error): HttpError {
-  if (error instanceof HttpError) return error;
   const fastifyError = error as FastifyError;
-  if (fastifyError.validation) return validationError(fastifyError);
-  const mapped = httpErrorOf(error);
-  if (mapped) return mapped;
+  if (fastifyError.validation) return fastifyValidationError(fastifyError);
+  const known = knownHttpError(error);
+  if (known) return known;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new HttpError(413, ErrorCode.payloadTooLarge, 'Request body is too large');
+      return bodyTooLarge();
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HttpError(
-        415,
-        ErrorCode.unsupportedMediaType,
-        'Unsupported content type; send application/json',
-      );
+      return unsupportedMediaType();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new HttpError(400, ErrorCode.validationFailed, 'Request body is empty; expected a JSON object');
+      return emptyJsonBody();
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new HttpError(400, ErrorCode.validationFailed, 'Request body is not valid JSON');
+      return invalidJsonBody();
     // Longer than any path parameter's schema allows; answered before routing.
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new HttpError(400, ErrorCode.validationFailed, 'A path parameter is too long', {
-        location: 'params',
-      });
+      return paramTooLong();
     case 'FST_ERR_BAD_URL':
-      return new HttpError(400, ErrorCode.validationFailed, 'The URL is malformed', { location: 'params' });
+      return malformedUrl();
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new HttpError(fastifyError.statusCode, ErrorCode.validationFailed, fastifyError.message);
   }
-  return new HttpError(500, ErrorCode.internal, 'Internal server error');
+  return internalError();
 }
 
 function toRouteRequest(request: FastifyRequest, streamBody: boolean, caller: Caller): RouteRequest {
@@ -100,10 +93,7 @@ function requestSchemas({ schema }: RouteDefinition): FastifySchema {
 
 /** Set before the handler runs, so error answers (a 400 from validation) carry them too. */
 function allowOrigin(cors: RouteCors, request: FastifyRequest, reply: FastifyReply): void {
-  reply.header('vary', 'Origin');
-  if (request.headers.origin !== cors.origin) return;
-  reply.header('access-control-allow-origin', cors.origin);
-  reply.header('access-control-allow-credentials', 'true');
+  reply.headers(allowOriginHeaders(cors, request.headers.origin));
 }
 
 /** The browser's preflight: which methods and headers the origin may use. */
@@ -112,13 +102,7 @@ function mountPreflight(app: FastifyInstance, route: RouteDefinition, cors: Rout
     method: 'OPTIONS',
     url: route.path,
     onRequest: async (request, reply) => allowOrigin(cors, request, reply),
-    handler: async (_request, reply) =>
-      reply
-        .code(204)
-        .header('access-control-allow-methods', route.method)
-        .header('access-control-allow-headers', cors.allowHeaders.join(', '))
-        .header('access-control-max-age', '600')
-        .send(),
+    handler: async (_request, reply) => reply.code(204).headers(preflightHeaders(cors, route.method)).send(),
   });
 }
 
@@ -159,17 +143,7 @@ export interface FastifyAdapterOptions {
   onRequestAnswered?: (sample: AnsweredRequest) => void;
 }
 
-export interface AnsweredRequest {
-  method: string;
-  /** The route pattern, `/jobs/:jobId`; undefined when no route matched. */
-  route: string | undefined;
-  status: number;
-  durationSeconds: number;
-}
-
-function isRead(method: string | undefined): boolean {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
-}
+export type { AnsweredRequest } from './edge-policy';
 
 /** Reads (status polls, health checks, scrapes) are chatter at `info`: their request lines go to `debug`. */
 class QuietReadsLogController extends LogController {
@@ -193,10 +167,9 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     loggerInstance: options.logger as FastifyServerOptions['loggerInstance'],
     logController: new QuietReadsLogController(),
     // Largest JSON body accepted; stream routes enforce their own limits.
-    bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: false } },
-    // Above every path parameter's maxLength, so that the schema names the parameter first.
-    routerOptions: { maxParamLength: 1000 },
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    ajv: { customOptions: REQUEST_VALIDATION_OPTIONS },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Errors raised before a route is found answer with the same JSON error contract.
     frameworkErrors: (error, _request, reply) => {
       return sendError(reply as FastifyReply, toHttpError(error));
@@ -228,11 +201,7 @@ export function createFastifyApp(routes: RouteDefinition[], options: FastifyAdap
     if (httpError.status >= 500) request.log.error({ err: error }, 'request failed');
     return sendError(reply, httpError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({ error: `Route ${request.method} ${request.url} not found`, code: ErrorCode.notFound }),
-  );
+  app.setNotFoundHandler((request, reply) => sendError(reply, routeNotFound(request.method, request.url)));
 
   for (const route of routes.filter((candidate) => candidate.bodyKind !== 'stream'))
     mount(app, route, options.authenticate);

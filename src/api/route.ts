@@ -1,7 +1,7 @@
 // Framework-neutral route definitions: method, path, one JSON Schema per request
 // part and per response, and an async handler returning status and body. The schemas give the
-// handler its types, the adapter (Fastify today) validates requests with them, and the OpenAPI
-// document (`openapi.ts`) is generated from them.
+// handler its types, the adapter (Fastify, or Spikard with HTTP_SERVER=spikard) validates
+// requests with them, and the OpenAPI document (`openapi.ts`) is generated from them.
 import type { Readable } from 'node:stream';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { Caller, Scope } from '../auth/caller';

@@ -1,17 +1,17 @@
 // The codec endpoint the Temporal Web UI calls, over real HTTP on loopback: a round trip, bad
 // input answered 400, and the browser's CORS preflight from the Web UI's origin.
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/api/app';
-import type { Config } from '../../src/config';
-import { silentLogger } from '../../src/logger';
-import { openServices, type Services } from '../../src/services';
+import type { HttpServerKind } from '../../src/config';
 import { createTemporalClient } from '../../src/temporal/client';
 import { AesGcmPayloadCodec, type EncryptionKey } from '../../src/temporal/payload-codec';
-import { testConfig } from '../helpers/config';
+import {
+  HTTP_ADAPTERS,
+  MALFORMED_JSON_ANSWER,
+  startAdapterApp,
+  type AdapterApp,
+} from '../helpers/http-adapters';
 import { closedPort } from '../helpers/ports';
 
 const UI_ORIGIN = 'http://127.0.0.1:8233';
@@ -40,22 +40,16 @@ function jsonPayload(value: unknown): JsonPayload {
 
 class Api {
   private constructor(
-    readonly app: FastifyInstance,
+    private readonly app: AdapterApp,
     readonly url: string,
-    private readonly services: Services,
     private readonly temporal: Client,
   ) {}
 
-  static async start(overrides: Partial<Config>): Promise<Api> {
-    const config = testConfig(overrides);
-    const services = await openServices(config);
-    const temporal = createTemporalClient({
-      temporalAddress: `127.0.0.1:${await closedPort()}`,
-      temporalNamespace: 'default',
-    });
-    const app = buildApp({ config, logger: silentLogger, temporal, services });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    return new Api(app, `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, services, temporal);
+  static async start(adapter: HttpServerKind, env: Record<string, string>): Promise<Api> {
+    const temporalAddress = `127.0.0.1:${await closedPort()}`;
+    const temporal = createTemporalClient({ temporalAddress, temporalNamespace: 'default' });
+    const app = await startAdapterApp(adapter, { temporal, temporalAddress, env });
+    return new Api(app, await app.url(), temporal);
   }
 
   post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
@@ -69,14 +63,18 @@ class Api {
   async stop(): Promise<void> {
     await this.app.close();
     await this.temporal.connection.close();
-    await this.services.close();
   }
 }
 
-describe('codec endpoint with payload encryption on', () => {
+const ENCRYPTION_ENV = {
+  PAYLOAD_ENCRYPTION_KEYS: KEYS.map(({ id, key }) => `${id}:${key.toString('base64')}`).join(','),
+  TEMPORAL_UI_URL: `${UI_ORIGIN}/`,
+};
+
+describe.each(HTTP_ADAPTERS)('codec endpoint with payload encryption on (%s)', (adapter) => {
   let api: Api;
   beforeAll(async () => {
-    api = await Api.start({ payloadEncryptionKeys: KEYS, temporalUiUrl: `${UI_ORIGIN}/` });
+    api = await Api.start(adapter, ENCRYPTION_ENV);
   });
   afterAll(() => api?.stop());
 
@@ -129,7 +127,7 @@ describe('codec endpoint with payload encryption on', () => {
   it('answers 400 to a body that is not JSON', async () => {
     const response = await api.post('/codec/decode', '{"payloads": [');
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await response.json()).toMatchObject(MALFORMED_JSON_ANSWER[adapter]);
   });
 
   it('answers 400, naming the key, to a tampered payload and to an unknown key id', async () => {
@@ -190,10 +188,10 @@ describe('codec endpoint with payload encryption on', () => {
   });
 });
 
-describe('codec endpoint without payload encryption', () => {
+describe.each(HTTP_ADAPTERS)('codec endpoint without payload encryption (%s)', (adapter) => {
   let api: Api;
   beforeAll(async () => {
-    api = await Api.start({ payloadEncryptionKeys: [] });
+    api = await Api.start(adapter, {});
   });
   afterAll(() => api?.stop());
 

@@ -1,33 +1,28 @@
-import type { FastifyInstance } from 'fastify';
 import type { Client } from '@temporalio/client';
-import { buildApp } from '../../src/api/app';
-import { openServices, type Services } from '../../src/services';
-import { silentLogger } from '../../src/logger';
 import { createTemporalClient } from '../../src/temporal/client';
-import { testConfig } from '../helpers/config';
+import {
+  HTTP_ADAPTERS,
+  MALFORMED_JSON_ANSWER,
+  startAdapterApp,
+  type AdapterApp,
+} from '../helpers/http-adapters';
 import { closedPort } from '../helpers/ports';
 
 // Temporal is unreachable here on purpose: a request that got past validation would try to start
 // a job and answer 503 (or 201 for signup), never the 400 these tests expect.
-describe('validation of /signup and /emails', () => {
-  let app: FastifyInstance;
-  let services: Services;
+describe.each(HTTP_ADAPTERS)('validation of /signup and /emails (%s)', (adapter) => {
+  let app: AdapterApp;
   let temporal: Client;
 
   beforeAll(async () => {
-    const config = testConfig();
-    services = await openServices(config);
-    temporal = createTemporalClient({
-      temporalAddress: `127.0.0.1:${await closedPort()}`,
-      temporalNamespace: 'default',
-    });
-    app = buildApp({ config, logger: silentLogger, temporal, services });
+    const temporalAddress = `127.0.0.1:${await closedPort()}`;
+    temporal = createTemporalClient({ temporalAddress, temporalNamespace: 'default' });
+    app = await startAdapterApp(adapter, { temporal, temporalAddress });
   });
 
   afterAll(async () => {
     await app?.close();
     await temporal?.connection.close();
-    await services?.close();
   });
 
   it.each([
@@ -43,7 +38,7 @@ describe('validation of /signup and /emails', () => {
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
     expect(typeof response.json().error).toBe('string');
-    const [users] = await services.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
+    const [users] = await app.services.sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM users');
     expect(users?.n).toBe(0);
   });
 
@@ -100,5 +95,79 @@ describe('validation of /signup and /emails', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ field: 'Idempotency-Key' });
+  });
+
+  const welcome = JSON.stringify({ to: 'ann@example.com', template: 'welcome', params: { name: 'Ann' } });
+
+  it('answers 400 for a plain-text body, which is not an object', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/emails',
+      headers: { 'content-type': 'text/plain' },
+      payload: welcome,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      code: 'VALIDATION_FAILED',
+      error: 'Invalid body: must be object',
+      field: '',
+      location: 'body',
+    });
+  });
+
+  it('answers 415 for a body that is neither JSON nor text', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/emails',
+      headers: { 'content-type': 'application/xml' },
+      payload: welcome,
+    });
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toEqual({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      error: 'Unsupported content type; send application/json',
+    });
+  });
+
+  it('answers 400 for a request without a body', async () => {
+    const response = await app.inject({ method: 'POST', url: '/emails' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', location: 'body' });
+  });
+
+  it('answers 413 for a JSON body over 1 MiB', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/emails',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ to: 'ann@example.com', padding: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({ code: 'PAYLOAD_TOO_LARGE', error: 'Request body is too large' });
+  });
+
+  it('answers 400 VALIDATION_FAILED for an empty JSON body', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/emails',
+      headers: { 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      code: 'VALIDATION_FAILED',
+      error: 'Request body is empty; expected a JSON object',
+    });
+  });
+
+  it('answers 400 for malformed JSON', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/emails',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"to": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject(MALFORMED_JSON_ANSWER[adapter]);
   });
 });

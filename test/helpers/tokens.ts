@@ -21,13 +21,21 @@ export const READER: TestToken = {
   scopes: ['jobs:read'],
 };
 
+/** API_TOKENS (and METRICS_TOKEN) configuring these tokens, plus entries given as they are written. */
+export function tokenEnv(
+  tokens: TestToken[],
+  metricsToken?: string,
+  entries: object[] = [],
+): Record<string, string> {
+  const configured = tokens.map(({ name, secret, scopes }) => ({ name, token: secret, scopes }));
+  const env: Record<string, string> = { API_TOKENS: JSON.stringify([...configured, ...entries]) };
+  if (metricsToken) env.METRICS_TOKEN = metricsToken;
+  return env;
+}
+
 /** The auth settings `loadConfig` makes of API_TOKENS (and METRICS_TOKEN) for these tokens. */
 export function tokenAuth(tokens: TestToken[], metricsToken?: string): AuthSettings {
-  const env: Record<string, string> = {
-    API_TOKENS: JSON.stringify(tokens.map(({ name, secret, scopes }) => ({ name, token: secret, scopes }))),
-  };
-  if (metricsToken) env.METRICS_TOKEN = metricsToken;
-  return loadConfig(env).auth;
+  return loadConfig(tokenEnv(tokens, metricsToken)).auth;
 }
 
 export function bearer(token: TestToken | string): { authorization: string } {

@@ -9,25 +9,32 @@ import { defineRoute } from '../../src/api/route';
 import { findToken, sha256Hex } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { HTTP_ADAPTERS, startAdapterApp, type AdapterApp } from '../helpers/http-adapters';
 import { closedPort } from '../helpers/ports';
-import { APP, bearer, OPS, READER, tokenAuth } from '../helpers/tokens';
+import { APP, bearer, OPS, READER, tokenEnv } from '../helpers/tokens';
 
 const METRICS_SECRET = 'metrics-secret-0123456789';
 const OPEN_PATHS = ['/healthz', '/readyz', '/openapi.json', '/docs'];
+/** An admin token configured by its SHA-256 only. */
+const HASHED_SECRET = 'hashed-secret-0123456789abcdef';
 
 type Operations = Record<string, Record<string, { security: Record<string, string[]>[] }>>;
 
-describe('authentication', () => {
+describe.each(HTTP_ADAPTERS)('authentication (%s)', (adapter) => {
   let temporal: Client;
-  let secured: TestApp;
-  let open: TestApp;
+  let secured: AdapterApp;
+  let open: AdapterApp;
 
   beforeAll(async () => {
     // Refusals happen before any handler runs, so no Temporal server is needed: it is never reached.
-    temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await closedPort()}` }) });
-    secured = await createTestApp(temporal, { auth: tokenAuth([OPS, APP, READER], METRICS_SECRET) });
-    open = await createTestApp(temporal);
+    const temporalAddress = `127.0.0.1:${await closedPort()}`;
+    temporal = new Client({ connection: Connection.lazy({ address: temporalAddress }) });
+    const hashed = { name: 'hashed', sha256: sha256Hex(HASHED_SECRET), scopes: ['admin'] };
+    const env = tokenEnv([OPS, APP, READER], METRICS_SECRET, [hashed]);
+    [secured, open] = await Promise.all([
+      startAdapterApp(adapter, { temporal, temporalAddress, env }),
+      startAdapterApp(adapter, { temporal, temporalAddress }),
+    ]);
   });
 
   afterAll(async () => {
@@ -36,8 +43,8 @@ describe('authentication', () => {
     await temporal?.connection.close();
   });
 
-  const call = (app: TestApp, method: string, url: string, headers: Record<string, string> = {}) =>
-    app.app.inject({ method: method as 'GET', url, headers });
+  const call = (app: AdapterApp, method: string, url: string, headers: Record<string, string> = {}) =>
+    app.inject({ method, url, headers });
 
   async function operations(): Promise<[string, string, string[]][]> {
     const document = (await call(secured, 'GET', '/openapi.json')).json() as { paths: Operations };
@@ -91,7 +98,7 @@ describe('authentication', () => {
       const response = await call(secured, 'GET', '/files/no-such-file', bearer(token));
       expect(response.statusCode).toBe(404);
     }
-    const upload = await secured.app.inject({
+    const upload = await secured.inject({
       method: 'POST',
       url: '/upload',
       payload: { fileId: 'no-such-file' },
@@ -102,7 +109,7 @@ describe('authentication', () => {
   });
 
   it('checks the caller before the request: no token learns nothing about the body', async () => {
-    const response = await secured.app.inject({
+    const response = await secured.inject({
       method: 'POST',
       url: '/emails',
       payload: { nonsense: true },
@@ -111,17 +118,10 @@ describe('authentication', () => {
   });
 
   it('accepts a token configured by its SHA-256 only', async () => {
-    const secret = 'hashed-secret-0123456789abcdef';
-    const config = loadConfig({
-      API_TOKENS: JSON.stringify([{ name: 'hashed', sha256: sha256Hex(secret), scopes: ['admin'] }]),
-    });
-    const hashed = await createTestApp(temporal, { auth: config.auth });
-    try {
-      expect((await call(hashed, 'GET', '/dead-letters', bearer(secret))).statusCode).toBe(200);
-      expect((await call(hashed, 'GET', '/dead-letters', bearer(sha256Hex(secret)))).statusCode).toBe(401);
-    } finally {
-      await hashed.close();
-    }
+    expect((await call(secured, 'GET', '/dead-letters', bearer(HASHED_SECRET))).statusCode).toBe(200);
+    expect((await call(secured, 'GET', '/dead-letters', bearer(sha256Hex(HASHED_SECRET)))).statusCode).toBe(
+      401,
+    );
   });
 
   it('serves /metrics to METRICS_TOKEN and admin tokens only', async () => {
@@ -140,7 +140,9 @@ describe('authentication', () => {
     expect((await call(open, 'GET', '/dead-letters')).statusCode).toBe(200);
     expect((await call(open, 'GET', '/metrics')).statusCode).toBe(200);
   });
+});
 
+describe('authentication configuration', () => {
   it('refuses to serve without tokens on a non-loopback address unless AUTH=none', async () => {
     // loadConfig only resolves the folder; nothing is created there.
     const dataDir = path.join(os.tmpdir(), 'durable-jobs-never-created');
@@ -152,6 +154,7 @@ describe('authentication', () => {
     };
     const exposed = loadConfig(offLoopback);
     const services = { deadLetters: {}, files: {}, idempotencyKeys: {} } as never;
+    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     expect(() => buildApp({ config: exposed, logger: silentLogger, temporal, services })).toThrow(
       /API_TOKENS is required when HOST \(0\.0\.0\.0\) is not a loopback address; set AUTH=none/,
     );

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { Connection, Client } from '@temporalio/client';
-import { createTestApp, type TestApp } from '../helpers/app';
+import { HTTP_ADAPTERS, startAdapterApp, type AdapterApp } from '../helpers/http-adapters';
+import { closedPort } from '../helpers/ports';
 import { localBlobs, readBlob } from '../helpers/blobs';
 
 const sha256 = (content: Buffer | string) => createHash('sha256').update(content).digest('hex');
@@ -19,21 +20,28 @@ function multipart(field: string, filename: string, contentType: string, content
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-describe('POST /files: file intake', () => {
-  let testApp: TestApp;
+describe.each(HTTP_ADAPTERS)('POST /files: file intake (%s)', (adapter) => {
+  let testApp: AdapterApp;
+  let temporal: Client;
 
   beforeAll(async () => {
     // Intake never talks to Temporal; a lazy client that is never used keeps this test server-free.
-    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    testApp = await createTestApp(temporal, { maxUploadBytes: 64 * 1024 });
+    const temporalAddress = `127.0.0.1:${await closedPort()}`;
+    temporal = new Client({ connection: Connection.lazy({ address: temporalAddress }) });
+    testApp = await startAdapterApp(adapter, {
+      temporal,
+      temporalAddress,
+      env: { MAX_UPLOAD_BYTES: String(64 * 1024) },
+    });
   });
 
   afterAll(async () => {
     await testApp?.close();
+    await temporal?.connection.close();
   });
 
   const post = (payload: Buffer | string, contentType?: string) =>
-    testApp.app.inject({
+    testApp.inject({
       method: 'POST',
       url: '/files',
       payload,
@@ -53,7 +61,7 @@ describe('POST /files: file intake', () => {
       contentType: 'application/x-whatever',
     });
     expect((await readBlob(testApp.services.blobs, body.fileId)).equals(content)).toBe(true);
-    const described = await testApp.app.inject({ method: 'GET', url: `/files/${body.fileId}` });
+    const described = await testApp.inject({ method: 'GET', url: `/files/${body.fileId}` });
     expect(described.json()).toMatchObject({ fileId: body.fileId, sha256: sha256(content) });
   });
 
@@ -88,7 +96,7 @@ describe('POST /files: file intake', () => {
   });
 
   it('answers 413 on a real connection to a chunked body that passes the limit while it streams', async () => {
-    const address = await testApp.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = await testApp.url();
     const chunk = Buffer.alloc(16 * 1024, 3);
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -127,7 +135,7 @@ describe('POST /files: file intake', () => {
   it.each(['../../etc/passwd', '..%2F..%2Fetc%2Fpasswd', 'not-a-uuid'])(
     'never resolves the file id %p outside the storage folder',
     async (fileId) => {
-      const response = await testApp.app.inject({ method: 'GET', url: `/files/${fileId}` });
+      const response = await testApp.inject({ method: 'GET', url: `/files/${fileId}` });
       expect(response.statusCode).toBe(404);
       await expect(testApp.services.files.remove(decodeURIComponent(fileId))).rejects.toThrow(
         'Invalid file id',
