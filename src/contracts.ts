@@ -8,6 +8,10 @@ export const TASK_QUEUE = 'durable-jobs';
 export const JOB_TYPES = ['processUpload', 'sendEmail'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
+export function isJobType(value: string): value is JobType {
+  return (JOB_TYPES as readonly string[]).includes(value);
+}
+
 export const JOB_ID_PREFIX: Record<JobType, string> = {
   processUpload: 'upload',
   sendEmail: 'email',

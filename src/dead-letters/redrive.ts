@@ -1,9 +1,9 @@
 import type { Caller } from '../auth/caller';
-import type { JobType } from '../contracts';
+import { isJobType, type JobType } from '../contracts';
 import { AlreadyRedriven, DeadLetterNotFound, InvalidInput, RedriveInProgress } from '../errors';
 import type { JobInputPreparers } from '../jobs/job-inputs';
 import { CORRECTABLE_FIELDS } from '../jobs/job-requests';
-import { isJobType, type JobInput } from '../jobs/job-workflows';
+import type { JobInput } from '../jobs/job-workflows';
 import type { StartedJob } from '../jobs/start-job';
 import type { DeadLetter, DeadLetterStore, InputChange } from './dead-letter-store';
 import { checkRedactedFieldsSupplied, redactedFields } from './redaction';

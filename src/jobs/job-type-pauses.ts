@@ -1,8 +1,7 @@
 // Which job types an operator has paused, kept in the service's database so that the API and
 // every worker agree. A paused type's jobs are still accepted and started; their steps wait.
-import type { JobType } from '../contracts';
+import { isJobType, type JobType } from '../contracts';
 import type { SqlClient } from '../db/sql-client';
-import { isJobType } from './job-workflows';
 
 export interface JobTypePause {
   jobType: JobType;

@@ -1,4 +1,4 @@
-import { JOB_TYPES, type JobType } from '../contracts';
+import { isJobType, type JobType } from '../contracts';
 import * as workflows from '../workflows';
 
 /** Each job type's workflow function, under the job type's name; tsc fails when one is missing. */
@@ -8,10 +8,6 @@ export type JobWorkflows = typeof JOB_WORKFLOWS;
 export type JobWorkflow = JobWorkflows[JobType];
 /** What a job type's workflow takes: the one input a start must give it. */
 export type JobInput<T extends JobType> = Parameters<JobWorkflows[T]>[0];
-
-export function isJobType(value: string): value is JobType {
-  return (JOB_TYPES as readonly string[]).includes(value);
-}
 
 /** The job type a workflow function runs as: its name, which is also its Temporal workflow type. */
 export function jobTypeOf(workflow: JobWorkflow): JobType {

@@ -1,8 +1,7 @@
 // Per-job-type rate limits (JOB_RATE_LIMITS=sendEmail:10/s,processUpload:30/m): how many steps
 // of a job type each worker may start per second. Parsed here; enforced by the worker's
 // `jobTypeRateLimiter`.
-import type { JobType } from '../contracts';
-import { isJobType } from './job-workflows';
+import { isJobType, type JobType } from '../contracts';
 
 export type JobRateLimits = Partial<Record<JobType, number>>;
 
