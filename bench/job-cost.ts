@@ -279,11 +279,13 @@ async function main(): Promise<void> {
   let baselineWorker: Worker | undefined;
   let baselineRun: Promise<void> | undefined;
   try {
-    const files = await storeTinyFiles(services, N);
+    const files = await storeTinyFiles(services, N + 1);
     const all = kinds(client, files);
     if (RSS_MODE) {
       const pid = worker.pid!;
       console.log(`worker pid ${pid}, settings: ${workerSettings()}`);
+      await all.find(({ name }) => name === 'sendEmail')!.run(N);
+      console.log(`after its first job: worker RSS ${rssMiB(pid)} MiB`);
       for (const kind of all
         .filter(({ name }) => name === 'processUpload' || name === 'sendEmail')
         .reverse()) {
@@ -327,7 +329,7 @@ async function main(): Promise<void> {
 }
 
 function workerSettings(): string {
-  const set = Object.entries(process.env).filter(([name]) => name.startsWith('WORKER_'));
+  const set = Object.entries(process.env).filter(([name]) => /^(WORKER_|SMTP_MAX|NODE_OPTIONS)/.test(name));
   return set.length === 0 ? 'defaults' : set.map(([name, value]) => `${name}=${value}`).join(' ');
 }
 

@@ -1,6 +1,7 @@
 import { SqlJobTypePauseStore, type JobTypePauseStore } from './jobs/job-type-pauses';
 import path from 'node:path';
 import type { Config } from './config';
+import { lazySmtpPool, type MailTransport } from './email/transport';
 import { openSqlClient } from './db/open-sql-client';
 import type { SqlClient } from './db/sql-client';
 import type { DeadLetterStore } from './dead-letters/dead-letter-store';
@@ -40,6 +41,8 @@ export interface Services {
   webhookDestinations: WebhookDestinationPolicy;
   /** Signed webhook POSTs, refused at connect time where the policy says so. */
   webhooks: WebhookDelivery;
+  /** The worker's pooled SMTP connections, opened at the first delivery (never by the API). */
+  mail: MailTransport;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export async function openServices(config: Config, options: ServiceOptions = {})
   const webhookSecret = resolveWebhookSecret(config.webhookSecret, config.dataDir);
   const webhookDestinations = new WebhookDestinationPolicy(config.webhookAllowedHosts, options.resolver);
   const webhooks = new WebhookDelivery({ secret: webhookSecret, policy: webhookDestinations });
+  const mail = lazySmtpPool(config);
   return {
     sql,
     users: new SqlUserRepository(sql),
@@ -79,7 +83,9 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     webhookSecret,
     webhookDestinations,
     webhooks,
+    mail,
     close: async () => {
+      mail.close();
       await webhooks.close();
       blobs.close();
       await sql.close();
