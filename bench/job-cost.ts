@@ -4,8 +4,10 @@
 // beside minimal workflows with one and two no-op activities on the same server.
 // `npx tsx bench/job-cost.ts --rss [N]`: the project's worker process's resident memory after N
 // tiny uploads, then N e-mails (N = 1000 by default), and after it has been idle for a while.
-// Starts its own in-memory dev server (own process group), the worker as a child process (the
-// WORKER_* variables of this shell reach it), and the capture SMTP server; stops them all.
+// The worker runs with the V8 flags of `npm run worker` (JOB_COST_NODE_FLAGS=none: Node's own
+// defaults) and the WORKER_* variables of this shell.
+// Starts its own in-memory dev server (own process group), the worker as a child process, and the
+// capture SMTP server; stops them all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -152,8 +154,16 @@ async function countingProxy(
   };
 }
 
+/** The V8 flags `npm run worker` starts the worker with (package.json), unless told otherwise. */
+function workerNodeFlags(): string[] {
+  if (process.env.JOB_COST_NODE_FLAGS === 'none') return [];
+  const scripts = JSON.parse(fs.readFileSync(path.join(__dirname, '../package.json'), 'utf8')).scripts;
+  return (scripts.worker as string).split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 function startWorkerProcess(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../src/worker.ts')], {
+  const args = [...workerNodeFlags(), '--import', 'tsx', path.join(__dirname, '../src/worker.ts')];
+  return spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -283,14 +293,22 @@ async function main(): Promise<void> {
     const all = kinds(client, files);
     if (RSS_MODE) {
       const pid = worker.pid!;
-      console.log(`worker pid ${pid}, settings: ${workerSettings()}`);
+      console.log(
+        `worker pid ${pid}, node ${workerNodeFlags().join(' ') || 'defaults'}, ${workerSettings()}`,
+      );
       await all.find(({ name }) => name === 'sendEmail')!.run(N);
       console.log(`after its first job: worker RSS ${rssMiB(pid)} MiB`);
       for (const kind of all
         .filter(({ name }) => name === 'processUpload' || name === 'sendEmail')
         .reverse()) {
         const started = performance.now();
-        await runJobs(N, kind.run);
+        const quarter = Math.ceil(N / 4);
+        for (let done = 0; done < N; done += quarter) {
+          const count = Math.min(quarter, N - done);
+          await runJobs(count, (index) => kind.run(done + index));
+          if (done + count < N)
+            console.log(`  ${kind.name}: ${done + count} jobs, worker RSS ${rssMiB(pid)} MiB`);
+        }
         const seconds = (performance.now() - started) / 1000;
         console.log(
           `${kind.name}: ${N} jobs in ${seconds.toFixed(1)} s (${(N / seconds).toFixed(1)}/s), worker RSS ${rssMiB(pid)} MiB`,

@@ -10,7 +10,6 @@ import { SqlFileAnalysisRepository, type FileAnalysisRepository } from './files/
 import type { BlobStore } from './files/blob-store';
 import { FileStore } from './files/file-store';
 import { LocalBlobStore } from './files/local-blob-store';
-import { createS3Client, S3BlobStore } from './files/s3-blob-store';
 import { SqlStoredFileRepository } from './files/stored-file-repository';
 import { SqlIdempotencyKeyStore, type IdempotencyKeyStore } from './jobs/idempotency-keys';
 import { SqlSideEffectLedger, type SideEffectLedger } from './jobs/side-effects';
@@ -51,16 +50,18 @@ export interface ServiceOptions {
   resolver?: AddressResolver;
 }
 
-function openBlobStore(config: Config): BlobStore {
+/** The S3 client (some 20 MiB of code) is loaded only where S3_BUCKET asks for it. */
+async function openBlobStore(config: Config): Promise<BlobStore> {
   const settings = config.objectStore;
   if (!settings) return new LocalBlobStore(path.join(config.dataDir, 'files'));
+  const { createS3Client, S3BlobStore } = await import('./files/s3-blob-store');
   return new S3BlobStore(createS3Client(settings), settings);
 }
 
 /** Every repository over one database: PostgreSQL when DATABASE_URL is set, else SQLite. */
 export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const sql = await openSqlClient(config);
-  const blobs = openBlobStore(config);
+  const blobs = await openBlobStore(config);
   // Config already refused a shared database without WEBHOOK_SECRET.
   const webhookSecret = resolveWebhookSecret(config.webhookSecret, config.dataDir);
   const webhookDestinations = new WebhookDestinationPolicy(config.webhookAllowedHosts, options.resolver);

@@ -62,7 +62,10 @@ function markers(events: HistoryEvent[]): string[] {
 
 /** The events of the commands the last workflow task sent. */
 function lastTaskCommands(events: HistoryEvent[]): string[] {
-  const lastCompleted = events.findLastIndex((event) => event.workflowTaskCompletedEventAttributes);
+  const completions = events.flatMap((event, index) =>
+    event.workflowTaskCompletedEventAttributes ? [index] : [],
+  );
+  const lastCompleted = completions.at(-1) ?? -1;
   return events
     .slice(lastCompleted + 1)
     .map((event) => (EventType[event.eventType ?? 0] ?? '').replace(/^EVENT_TYPE_/, ''));
