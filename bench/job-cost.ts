@@ -241,7 +241,9 @@ async function countOne(client: Client, server: DevServer, kind: Kind, smtp: () 
   await settle();
   const before = await serverCounters(server.metricsPort);
   const smtpBefore = smtp();
+  const started = performance.now();
   const ids = await runJobs(N, kind.run);
+  const seconds = (performance.now() - started) / 1000;
   await settle();
   const after = await serverCounters(server.metricsPort);
   const histories = await Promise.all(ids.map((id) => client.workflow.getHandle(id).fetchHistory()));
@@ -252,7 +254,10 @@ async function countOne(client: Client, server: DevServer, kind: Kind, smtp: () 
   }
   const perJob = (total: number) => Math.round((total / N) * 100) / 100;
   const events = [...byType.values()].reduce((sum, value) => sum + value, 0);
-  console.log(`\n${kind.name}: ${perJob(events)} history events per job`);
+  // A rate from one short run on a shared machine: a hint, not a measurement (npm run bench is).
+  console.log(
+    `\n${kind.name}: ${perJob(events)} history events per job (${(N / seconds).toFixed(1)} jobs/s)`,
+  );
   console.log(`  commands per workflow task: ${JSON.stringify(commandsPerTask(histories[0]!.events ?? []))}`);
   for (const [type, count] of [...byType].sort()) console.log(`  ${type.padEnd(38)} ${perJob(count)}`);
   const keys = [...after.keys()].filter((key) => !IGNORED.test(key)).sort();
