@@ -38,10 +38,15 @@ export const CONFIG_VARIABLES = [
   'RETENTION_SWEEP_INTERVAL',
   'IDEMPOTENCY_KEY_RETENTION',
   'SMTP_URL',
+  'SMTP_MAX_CONNECTIONS',
   'DEV_SMTP_PORT',
   'MAIL_FROM',
   'WORKER_METRICS_ADDRESS',
   'WORKER_SHUTDOWN_GRACE',
+  // What one worker holds at once: its memory is bounded by these.
+  'WORKER_MAX_CACHED_WORKFLOWS',
+  'WORKER_MAX_CONCURRENT_ACTIVITIES',
+  'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
   'TEMPORAL_PORT',
   'TEMPORAL_UI_PORT',
   'TEMPORAL_UI_URL',
@@ -130,10 +135,14 @@ export interface Config {
   idempotencyKeyRetentionMs: number;
   /** Where e-mail is sent; undefined means the embedded capturing server on `devSmtpPort`. */
   smtpUrl: string | undefined;
+  /** Connections the worker keeps open to the SMTP server and reuses, at most. */
+  smtpMaxConnections: number;
   devSmtpPort: number;
   mailFrom: string;
   /** How long a stopping worker lets running attempts finish before it interrupts them, in ms. */
   workerShutdownGraceMs: number;
+  /** What one worker holds at once; see `workerLimits`. */
+  workerLimits: WorkerLimits;
   /** host:port of the worker's Temporal SDK Prometheus exporter; /metrics appends its series. */
   workerMetricsAddress: string | undefined;
   /** Uploaded files in this S3 bucket; undefined keeps them under `$DATA_DIR/files`. */
@@ -144,6 +153,15 @@ export interface Config {
   auth: AuthSettings;
   /** The application's origin; URL parameters of e-mail templates must point to it. */
   appUrl: string;
+}
+
+export interface WorkerLimits {
+  /** Running workflows kept in memory between their tasks (the sticky cache). */
+  maxCachedWorkflows: number;
+  /** Steps (activity attempts) running at once. */
+  maxConcurrentActivities: number;
+  /** Workflow tasks processed at once; never more than the cache holds. */
+  maxConcurrentWorkflowTasks: number;
 }
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -174,6 +192,23 @@ function readPositiveInteger(env: Env, name: string, fallback: number): number {
     throw new ConfigError(name, `must be a positive whole number, got "${raw}"`);
   }
   return value;
+}
+
+function readWorkerLimits(env: Env): WorkerLimits {
+  const maxCachedWorkflows = readPositiveInteger(env, 'WORKER_MAX_CACHED_WORKFLOWS', 250);
+  const maxConcurrentWorkflowTasks = readPositiveInteger(env, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 10);
+  if (maxCachedWorkflows < 2) throw new ConfigError('WORKER_MAX_CACHED_WORKFLOWS', 'must be at least 2');
+  if (maxConcurrentWorkflowTasks < 2 || maxConcurrentWorkflowTasks > maxCachedWorkflows) {
+    throw new ConfigError(
+      'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+      `must be between 2 and WORKER_MAX_CACHED_WORKFLOWS (${maxCachedWorkflows}), got ${maxConcurrentWorkflowTasks}`,
+    );
+  }
+  return {
+    maxCachedWorkflows,
+    maxConcurrentActivities: readPositiveInteger(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 20),
+    maxConcurrentWorkflowTasks,
+  };
 }
 
 function readDuration(env: Env, name: string, fallback: string): number {
@@ -450,9 +485,11 @@ export function loadConfig(env: Env = process.env): Config {
     webhookSecret: readWebhookSecret(env, databaseUrl),
     webhookAllowedHosts: readAllowedHosts(env, 'WEBHOOK_ALLOWED_HOSTS'),
     smtpUrl: readSmtpUrl(env, 'SMTP_URL'),
+    smtpMaxConnections: readPositiveInteger(env, 'SMTP_MAX_CONNECTIONS', 5),
     devSmtpPort: readPort(env, 'DEV_SMTP_PORT', 2525),
     mailFrom: readMailFrom(env, 'MAIL_FROM', 'durable-jobs <no-reply@durable-jobs.local>'),
     workerShutdownGraceMs: readDuration(env, 'WORKER_SHUTDOWN_GRACE', '20s'),
+    workerLimits: readWorkerLimits(env),
     workerMetricsAddress:
       env.WORKER_METRICS_ADDRESS === undefined || env.WORKER_METRICS_ADDRESS === ''
         ? undefined

@@ -1,6 +1,7 @@
 import { SqlJobTypePauseStore, type JobTypePauseStore } from './jobs/job-type-pauses';
 import path from 'node:path';
 import type { Config } from './config';
+import { lazySmtpPool, type MailTransport } from './email/transport';
 import { openSqlClient } from './db/open-sql-client';
 import type { SqlClient } from './db/sql-client';
 import type { DeadLetterStore } from './dead-letters/dead-letter-store';
@@ -9,7 +10,6 @@ import { SqlFileAnalysisRepository, type FileAnalysisRepository } from './files/
 import type { BlobStore } from './files/blob-store';
 import { FileStore } from './files/file-store';
 import { LocalBlobStore } from './files/local-blob-store';
-import { createS3Client, S3BlobStore } from './files/s3-blob-store';
 import { SqlStoredFileRepository } from './files/stored-file-repository';
 import { SqlIdempotencyKeyStore, type IdempotencyKeyStore } from './jobs/idempotency-keys';
 import { SqlSideEffectLedger, type SideEffectLedger } from './jobs/side-effects';
@@ -40,6 +40,8 @@ export interface Services {
   webhookDestinations: WebhookDestinationPolicy;
   /** Signed webhook POSTs, refused at connect time where the policy says so. */
   webhooks: WebhookDelivery;
+  /** The worker's pooled SMTP connections, opened at the first delivery (never by the API). */
+  mail: MailTransport;
   close(): Promise<void>;
 }
 
@@ -48,20 +50,23 @@ export interface ServiceOptions {
   resolver?: AddressResolver;
 }
 
-function openBlobStore(config: Config): BlobStore {
+/** The S3 client (some 20 MiB of code) is loaded only where S3_BUCKET asks for it. */
+async function openBlobStore(config: Config): Promise<BlobStore> {
   const settings = config.objectStore;
   if (!settings) return new LocalBlobStore(path.join(config.dataDir, 'files'));
+  const { createS3Client, S3BlobStore } = await import('./files/s3-blob-store');
   return new S3BlobStore(createS3Client(settings), settings);
 }
 
 /** Every repository over one database: PostgreSQL when DATABASE_URL is set, else SQLite. */
 export async function openServices(config: Config, options: ServiceOptions = {}): Promise<Services> {
   const sql = await openSqlClient(config);
-  const blobs = openBlobStore(config);
+  const blobs = await openBlobStore(config);
   // Config already refused a shared database without WEBHOOK_SECRET.
   const webhookSecret = resolveWebhookSecret(config.webhookSecret, config.dataDir);
   const webhookDestinations = new WebhookDestinationPolicy(config.webhookAllowedHosts, options.resolver);
   const webhooks = new WebhookDelivery({ secret: webhookSecret, policy: webhookDestinations });
+  const mail = lazySmtpPool(config);
   return {
     sql,
     users: new SqlUserRepository(sql),
@@ -79,7 +84,9 @@ export async function openServices(config: Config, options: ServiceOptions = {})
     webhookSecret,
     webhookDestinations,
     webhooks,
+    mail,
     close: async () => {
+      mail.close();
       await webhooks.close();
       blobs.close();
       await sql.close();

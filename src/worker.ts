@@ -2,14 +2,12 @@ import os from 'node:os';
 import { jobTypePauseGate } from './temporal/job-type-pause-gate';
 import { jobTypeRateLimiter } from './temporal/job-rate-limiter';
 import {
-  bundleWorkflowCode,
   NativeConnection,
   Worker,
   type WorkflowBundleOption,
   type ActivityInterceptorsFactory,
-  type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { loadConfig, type Config } from './config';
+import { loadConfig, type Config, type WorkerLimits } from './config';
 import { TASK_QUEUE } from './contracts';
 import { createLogger, type Logger } from './logger';
 import { createActivities, type ActivityDependencies, type JobActivities } from './activities';
@@ -19,7 +17,8 @@ import {
   describeConnectionError,
   temporalConnectionOptions,
 } from './temporal/client';
-import { FAILURE_CONVERTER_PATH, payloadDataConverter } from './temporal/data-converter';
+import { payloadDataConverter } from './temporal/data-converter';
+import { bundleInChildProcess } from './temporal/workflow-bundle';
 import { jobLogAttributes } from './temporal/activity-log';
 import { shutdownAsInterruption } from './temporal/worker-shutdown';
 import { installWorkerRuntime } from './temporal/runtime';
@@ -29,26 +28,7 @@ import { openServices } from './services';
 import { onStopSignals } from './stop-signals';
 import type { Client } from '@temporalio/client';
 
-/** Workflows are loaded by path: everything under src/workflows runs in Temporal's sandbox. */
-export const WORKFLOWS_PATH = require.resolve('./workflows');
-
-/** `encrypted`: workflow failures put their message in a payload, which the codec then seals. */
-export async function bundleJobWorkflows(encrypted: boolean): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: quietBundlerLogger,
-    ...(encrypted ? { failureConverterPath: FAILURE_CONVERTER_PATH } : {}),
-  });
-}
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};
+export { WORKFLOWS_PATH } from './temporal/workflow-bundle';
 
 export interface JobsWorkerOptions {
   connection: NativeConnection;
@@ -73,6 +53,15 @@ function activityInterceptors(options: JobsWorkerOptions): ActivityInterceptorsF
   ];
 }
 
+/** The SDK's defaults scale with the machine's memory (thousands of cached workflows): bounded here. */
+export function workerLimitOptions(limits: WorkerLimits) {
+  return {
+    maxCachedWorkflows: limits.maxCachedWorkflows,
+    maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks,
+  };
+}
+
 export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -94,6 +83,7 @@ export function createJobsWorker(options: JobsWorkerOptions): Promise<Worker> {
     shutdownForceTime: options.dependencies.config.workerShutdownGraceMs + SHUTDOWN_FORCE_AFTER_GRACE_MS,
     // A killed worker's cached workflows wait this long before another worker takes their next task.
     stickyQueueScheduleToStartTimeout: '2 seconds',
+    ...workerLimitOptions(options.dependencies.config.workerLimits),
   });
 }
 
@@ -169,7 +159,7 @@ export async function runWorkerUntilStopped(
   // Bundling takes seconds: it runs while the namespace is checked, which may stop the worker first.
   const bundling: Promise<WorkflowBundleOption> = seams.workflowBundle
     ? Promise.resolve(seams.workflowBundle)
-    : bundleJobWorkflows(config.payloadEncryptionKeys.length > 0);
+    : bundleInChildProcess(config.payloadEncryptionKeys.length > 0);
   bundling.catch(() => undefined);
   const client = createTemporalClient(config);
   const services = await openServices(config);

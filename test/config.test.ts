@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config';
+import { workerLimitOptions } from '../src/worker';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -76,6 +77,52 @@ describe('loadConfig', () => {
       expect(loadConfig({}).workerShutdownGraceMs).toBe(20_000);
       expect(loadConfig({ WORKER_SHUTDOWN_GRACE: '2m' }).workerShutdownGraceMs).toBe(120_000);
       expect(loadConfig({ WORKER_SHUTDOWN_GRACE: '45' }).workerShutdownGraceMs).toBe(45_000);
+    });
+  });
+
+  describe('worker limits (WORKER_MAX_*) and SMTP connections', () => {
+    it('bounds what one worker holds by default, and reads the variables', () => {
+      expect(loadConfig({}).workerLimits).toEqual({
+        maxCachedWorkflows: 250,
+        maxConcurrentActivities: 20,
+        maxConcurrentWorkflowTasks: 10,
+      });
+      expect(loadConfig({}).smtpMaxConnections).toBe(5);
+      const config = loadConfig({
+        WORKER_MAX_CACHED_WORKFLOWS: '40',
+        WORKER_MAX_CONCURRENT_ACTIVITIES: '8',
+        WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '4',
+        SMTP_MAX_CONNECTIONS: '2',
+      });
+      expect(config.workerLimits).toEqual({
+        maxCachedWorkflows: 40,
+        maxConcurrentActivities: 8,
+        maxConcurrentWorkflowTasks: 4,
+      });
+      expect(config.smtpMaxConnections).toBe(2);
+    });
+
+    it.each([
+      [{ WORKER_MAX_CACHED_WORKFLOWS: 'lots' }, 'WORKER_MAX_CACHED_WORKFLOWS'],
+      [{ WORKER_MAX_CACHED_WORKFLOWS: '1' }, 'WORKER_MAX_CACHED_WORKFLOWS'],
+      [{ WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }, 'WORKER_MAX_CONCURRENT_ACTIVITIES'],
+      [{ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' }, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS'],
+      [
+        { WORKER_MAX_CACHED_WORKFLOWS: '10', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '11' },
+        'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+      ],
+      [{ SMTP_MAX_CONNECTIONS: '-3' }, 'SMTP_MAX_CONNECTIONS'],
+    ])('refuses %p naming %s', (env, variable) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(variable);
+    });
+
+    it('hands the limits to the worker as the SDK names them', () => {
+      expect(workerLimitOptions(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '30' }).workerLimits)).toEqual({
+        maxCachedWorkflows: 30,
+        maxConcurrentActivityTaskExecutions: 20,
+        maxConcurrentWorkflowTaskExecutions: 10,
+      });
     });
   });
 

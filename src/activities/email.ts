@@ -1,6 +1,6 @@
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { SmtpTransporter } from '../email/transport';
+import type { MailTransport } from '../email/transport';
 import type { SideEffectLedger } from '../jobs/side-effects';
 
 import { ErrorType } from '../contracts';
@@ -19,8 +19,8 @@ import { renderEmailRequest } from '../email/templates';
 export interface EmailActivityDependencies {
   mailFrom: string;
   sideEffects: SideEffectLedger;
-  /** Called once, on the first delivery. */
-  createTransport(): SmtpTransporter;
+  /** Shared by every delivery of this worker; the worker closes it when it stops. */
+  mail: MailTransport;
 }
 
 function addressOf(address: string | { address: string }): string {
@@ -46,10 +46,13 @@ function render(input: SendEmailInput): RenderedEmail {
 /** Often enough for the activity's heartbeat timeout (`ACTIVITY_OPTIONS.sendEmail`) with room to spare. */
 const HEARTBEAT_EVERY_MS = 1_000;
 
-/** Heartbeats while `work` runs, so that the server notices within seconds when this worker dies. */
+/**
+ * Heartbeats while `work` runs, so that the server notices within seconds when this worker dies.
+ * The first one after a second: a delivery that takes less sends none (each is a write on the
+ * server), and the heartbeat timeout counts from the attempt's start all the same.
+ */
 async function heartbeating<T>(work: Promise<T>): Promise<T> {
   const context = Context.current();
-  context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await work;
@@ -64,9 +67,6 @@ function emailToDeliver(input: SendEmailInput | DeliverEmailInput): DeliverEmail
 }
 
 export function createEmailActivities(dependencies: EmailActivityDependencies): EmailActivities {
-  let transport: SmtpTransporter | undefined;
-  const transportForDelivery = () => (transport ??= dependencies.createTransport());
-
   return {
     async renderEmail(input: SendEmailInput) {
       return render(input);
@@ -93,7 +93,7 @@ export function createEmailActivities(dependencies: EmailActivityDependencies): 
       }
       try {
         const sent = await heartbeating(
-          transportForDelivery().sendMail({
+          dependencies.mail.transporter().sendMail({
             from: dependencies.mailFrom,
             to,
             subject: email.subject,

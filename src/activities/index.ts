@@ -1,7 +1,7 @@
 import type { JobTypePauseStore } from '../jobs/job-type-pauses';
 import type { Config } from '../config';
 import type { IdempotencyKeyStore } from '../jobs/idempotency-keys';
-import { createSmtpTransport } from '../email/transport';
+import type { MailTransport } from '../email/transport';
 import { createRetentionActivities } from './retention';
 import { createDeadLetterActivities, type DeadLetterActivityDependencies } from './dead-letter';
 import { createEmailActivities } from './email';
@@ -10,6 +10,7 @@ import { createUploadActivities, type UploadActivityDependencies } from './uploa
 export interface ActivityDependencies extends UploadActivityDependencies, DeadLetterActivityDependencies {
   config: Config;
   idempotencyKeys: IdempotencyKeyStore;
+  mail: MailTransport;
   /** With it, steps of a paused job type pause themselves instead of running. */
   jobTypePauses?: JobTypePauseStore;
 }
@@ -23,7 +24,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createEmailActivities({
       mailFrom: config.mailFrom,
       sideEffects: dependencies.sideEffects,
-      createTransport: () => createSmtpTransport(config),
+      mail: dependencies.mail,
     }),
     ...createDeadLetterActivities(dependencies),
   };

@@ -226,6 +226,12 @@ async function runningStatus(
   };
 }
 
+/**
+ * Every job reports `done` at 100 % as it completes; runs since closed-by-completion keep that
+ * figure out of the memo (src/workflows/job-lifecycle.ts), so it is read from the status itself.
+ */
+const COMPLETED_PROGRESS: JobProgress = { stage: 'done', percent: 100 };
+
 /** A closed job's history no longer grows; its result, failure and attempts are read from it. */
 async function closedStatus(
   client: Client,
@@ -236,7 +242,7 @@ async function closedStatus(
   // Raw protos: their payloads and failure messages may be encrypted.
   const events = await PayloadReader.of(client).events(history.events ?? []);
   const state = closedState(description);
-  const { progress } = storedState(description);
+  const progress = state === 'completed' ? COMPLETED_PROGRESS : storedState(description).progress;
   return {
     ...describedFields(client, description, options),
     state,

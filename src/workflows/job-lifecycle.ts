@@ -45,11 +45,16 @@ export class ProgressReporter {
 
   /** `stepEndsAt`: the figure a heartbeating step reaches when it is done. */
   report(stage: string, percent: number, stepEndsAt?: number): void {
+    this.note(stage, percent, stepEndsAt);
+    // The memo keeps the last figure readable while no worker is there to answer the query.
+    upsertMemo({ [PROGRESS_MEMO_KEY]: this.current, [STARTED_AT_MEMO_KEY]: this.startedAt });
+  }
+
+  /** The figure for the query and the Web UI only: for a job that closes in this same task. */
+  note(stage: string, percent: number, stepEndsAt?: number): void {
     this.current = stepEndsAt === undefined ? { stage, percent } : { stage, percent, stepEndsAt };
     // Shown by the Web UI while the job runs; kept in the worker, so no command and no history event.
     setCurrentDetails(`**${stage}**, ${percent} %`);
-    // The memo keeps the last figure readable while no worker is there to answer the query.
-    upsertMemo({ [PROGRESS_MEMO_KEY]: this.current, [STARTED_AT_MEMO_KEY]: this.startedAt });
   }
 }
 
@@ -124,20 +129,41 @@ async function cancelled(
 }
 
 /**
+ * From this change on, a job that succeeds records nothing but its completion: the closed status
+ * says `completed` to every reader (the status read, the job list, /health/jobs), and a completed
+ * job reads as stage `done` at 100 %. Each upsert it no longer makes was a command, a history event
+ * and a visibility update. Runs with this marker also take the render-in-delivery and
+ * without-open-step paths without those patches' own markers (each one costs a marker and a
+ * search-attribute update too).
+ */
+export const CLOSED_BY_COMPLETION_PATCH = 'closed-by-completion';
+
+/** Which version of the job bookkeeping this run follows. */
+export interface JobVersion {
+  /** `CLOSED_BY_COMPLETION_PATCH`, and every path that came before it. */
+  closedByCompletion: boolean;
+}
+
+/**
  * Runs a job's steps with progress and state bookkeeping. Every job workflow goes through here,
  * so that a step whose retries are exhausted (or that fails for good) is dead-lettered the same
  * way for every job type.
  */
 export async function runJob<Result>(
   job: JobDescriptor,
-  steps: (progress: ProgressReporter) => Promise<Result>,
+  steps: (progress: ProgressReporter, version: JobVersion) => Promise<Result>,
 ): Promise<Result> {
+  const version: JobVersion = { closedByCompletion: patched(CLOSED_BY_COMPLETION_PATCH) };
   const progress = new ProgressReporter();
   markJobState('running');
   try {
-    const result = await steps(progress);
-    progress.report('done', 100);
-    markJobState('completed');
+    const result = await steps(progress, version);
+    if (version.closedByCompletion) {
+      progress.note('done', 100);
+    } else {
+      progress.report('done', 100);
+      markJobState('completed');
+    }
     return result;
   } catch (error) {
     if (isCancellation(error)) return cancelled(job, error, progress);

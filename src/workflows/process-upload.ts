@@ -61,8 +61,8 @@ async function emailResult(emailJobId: string, to: string, result: ProcessUpload
 export async function processUpload(input: ProcessUploadInput): Promise<ProcessUploadResult> {
   const jobId = workflowInfo().workflowId;
   const compensate = () => markUploadIncomplete({ fileId: input.fileId, jobId });
-  return runJob({ type: 'processUpload', input, compensate }, async (progress) => {
-    const withoutOpenStep = patched(WITHOUT_OPEN_STEP_PATCH);
+  return runJob({ type: 'processUpload', input, compensate }, async (progress, version) => {
+    const withoutOpenStep = version.closedByCompletion || patched(WITHOUT_OPEN_STEP_PATCH);
     if (!withoutOpenStep) {
       await openStoredFile(input.fileId);
       progress.report('fetched', 10);

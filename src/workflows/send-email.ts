@@ -10,8 +10,8 @@ const { renderEmail, deliverEmail } = proxyJobActivities<EmailActivities>(ACTIVI
 export const RENDER_IN_DELIVERY_PATCH = 'render-in-delivery';
 
 export async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
-  return runJob({ type: 'sendEmail', input }, async (progress) => {
-    if (patched(RENDER_IN_DELIVERY_PATCH)) {
+  return runJob({ type: 'sendEmail', input }, async (progress, version) => {
+    if (version.closedByCompletion || patched(RENDER_IN_DELIVERY_PATCH)) {
       progress.report('sending', 50);
       const delivery = await deliverEmail(input);
       return { to: input.to, template: input.template, ...delivery };

@@ -97,7 +97,8 @@ describe('docker-compose.yml', () => {
   it.each(APP_SERVICES)('%s runs an npm script of that name from the image', (name) => {
     const command = services[name]!.command;
     expect(command).toEqual([name]);
-    const [, entry] = /^tsx (src\/[\w/-]+\.ts)$/.exec(scripts[name] ?? '') ?? [];
+    // Node's own flags (the worker's heap bounds) may come before the entry.
+    const [, entry] = /^tsx (?:--[\w-]+=\S+ )*(src\/[\w/-]+\.ts)$/.exec(scripts[name] ?? '') ?? [];
     expect({ name, entryExists: entry !== undefined && fs.existsSync(path.join(ROOT, entry)) }).toEqual({
       name,
       entryExists: true,

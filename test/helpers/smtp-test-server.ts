@@ -37,6 +37,8 @@ export class TestSmtpServer {
   readonly offeredMessageIds: string[] = [];
   /** Message-IDs of held messages whose client was gone when the hold ended. */
   readonly abandonedMessageIds: string[] = [];
+  /** Ids of the SMTP sessions clients opened (one per connection). */
+  readonly openedSessions = new Set<string>();
   /** Ids of the SMTP sessions whose client has hung up. */
   readonly closedSessions = new Set<string>();
   dataAttempts = 0;
@@ -50,6 +52,10 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onConnect: (session, callback) => {
+        this.openedSessions.add(session.id);
+        callback();
+      },
       onClose: (session) => {
         this.closedSessions.add(session.id);
       },

@@ -141,6 +141,14 @@ const RECORDINGS: Record<string, Recording> = {
   'process-upload-worker-shutdown': { start: uploadInterruptedByShutdown },
   // After compensate-on-cancel: a cancelled job marks its upload incomplete and records its stage.
   'process-upload-cancelled': { start: cancelledDuringWebhookRetries },
+  // After closed-by-completion: no bookkeeping after the last step, one marker instead of two.
+  'send-email-closed-by-completion': { start: (recorders) => sendWelcome(recorders, 'replay@example.com') },
+  'process-upload-closed-by-completion': {
+    start: (recorders) => {
+      recorders.receiver.answer([503], 200);
+      return uploadWithWebhook(recorders, 'an upload closed\nby its completion');
+    },
+  },
   'send-email-encrypted': {
     encrypted: true,
     start: (recorders) => sendWelcome(recorders, 'replay@example.com'),

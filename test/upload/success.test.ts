@@ -52,7 +52,7 @@ describe('processUpload: the success path', () => {
     });
   });
 
-  it('moves progress through analysing 10, notifying 90 and done 100, in that order', async () => {
+  it('moves progress through analysing 10 and notifying 90 in the memo, and reads done 100 once completed', async () => {
     const { fileId } = await suite.harness.uploadFile('progress please', 'text/plain');
     const jobId = await suite.harness.startProcessing({ fileId, notifyUrl: suite.receiver.url });
     await suite.harness.waitForJob(jobId);
@@ -64,8 +64,13 @@ describe('processUpload: the success path', () => {
     expect(recorded.map(({ stage, percent }) => [stage, percent])).toEqual([
       ['analysing', 10],
       ['notifying', 90],
-      ['done', 100],
     ]);
+    // The completion itself is the record: no upsert after the last step.
+    expect(await suite.harness.status(jobId)).toMatchObject({
+      state: 'completed',
+      stage: 'done',
+      progress: 100,
+    });
   });
 
   it('POSTs the result to notifyUrl exactly once, signed with a timestamped HMAC-SHA256 over the body', async () => {
