@@ -25,6 +25,7 @@ import {
   type S3Settings,
 } from '../src/files/s3-blob-store';
 import { benchS3Server } from './versitygw';
+import { withThroughputSection } from './throughput';
 import { SqlStoredFileRepository } from '../src/files/stored-file-repository';
 
 const MiB = 1024 * 1024;
@@ -202,7 +203,7 @@ async function main(): Promise<void> {
   ]);
 }
 
-main().catch((error) => {
+withThroughputSection(main)().catch((error) => {
   console.error(error);
   process.exit(1);
 });

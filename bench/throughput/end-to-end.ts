@@ -1,0 +1,53 @@
+// Jobs per second from the first start until the last job has closed, the worker running all along.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Client } from '@temporalio/client';
+import { runLoad } from './load';
+import type { ThroughputSettings } from './settings';
+
+export interface EndToEndResult {
+  completed: number;
+  /** Closed otherwise (failed, timed out, terminated) or never started. */
+  notCompleted: number;
+  elapsedMs: number;
+  jobsPerSecond: number;
+  timedOut: boolean;
+}
+
+const POLL_MS = 250;
+
+async function countOf(client: Client, workflowType: string, status: string): Promise<number> {
+  const { count } = await client.workflow.count(`WorkflowType = "${workflowType}" AND ${status}`);
+  return count;
+}
+
+const CLOSED = 'ExecutionStatus != "Running"';
+const COMPLETED = 'ExecutionStatus = "Completed"';
+
+/** Starts `settings.jobs` jobs of `workflowType`, `settings.concurrency` at a time, and waits for all to close. */
+export async function measureEndToEnd(
+  client: Client,
+  workflowType: string,
+  settings: ThroughputSettings,
+  start: (index: number) => Promise<void>,
+): Promise<EndToEndResult> {
+  const closedBefore = await countOf(client, workflowType, CLOSED);
+  const completedBefore = await countOf(client, workflowType, COMPLETED);
+  const startedAt = performance.now();
+  const deadline = startedAt + settings.phaseTimeoutMs;
+  const starts = await runLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, start);
+  let closed = 0;
+  while (performance.now() < deadline) {
+    closed = (await countOf(client, workflowType, CLOSED)) - closedBefore;
+    if (closed >= starts.completed) break;
+    await sleep(POLL_MS);
+  }
+  const elapsedMs = performance.now() - startedAt;
+  const completed = (await countOf(client, workflowType, COMPLETED)) - completedBefore;
+  return {
+    completed,
+    notCompleted: settings.jobs - completed,
+    elapsedMs,
+    jobsPerSecond: completed / (elapsedMs / 1000),
+    timedOut: closed < starts.completed,
+  };
+}

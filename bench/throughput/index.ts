@@ -1,0 +1,96 @@
+// The throughput section of `npm run bench` (issue 13): starts, HTTP enqueue, jobs end to end and
+// worker memory, each beside the baseline Temporal itself sets on this machine. Asserts nothing.
+import { runBaselines, runOurJobs, type JobRun } from './end-to-end-phase';
+import type { Figure } from './figures';
+import { describeMachine } from './machine';
+import { printReport } from './report';
+import { throughputSettings } from './settings';
+import { startRateFigures } from './start-phase';
+
+const RSS_LIMIT_MIB = 250;
+
+function runNote(run: JobRun): string | undefined {
+  const { result } = run;
+  const parts: string[] = [];
+  if (result.notCompleted > 0) parts.push(`${result.notCompleted} not completed`);
+  if (result.timedOut) parts.push('phase timed out');
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+function jobFigures(name: string, label: string, ours: JobRun, baseline: JobRun, target: number): Figure[] {
+  const steps = ours.history.activities;
+  const baselineLabel = `minimal workflow, ${steps} no-op ${steps === 1 ? 'activity' : 'activities'}`;
+  const note = runNote(ours);
+  return [
+    {
+      id: `end-to-end-${name}`,
+      figure: `end to end, ${label}`,
+      unit: 'jobs/s',
+      ours: ours.result.jobsPerSecond,
+      baseline: baseline.result.jobsPerSecond,
+      baselineLabel,
+      target: { kind: 'ratio-at-least', value: target },
+      ...(note ? { note } : {}),
+    },
+    {
+      id: `history-events-${name}`,
+      figure: `history events per job, ${label}`,
+      unit: 'events',
+      ours: ours.history.events,
+      baseline: baseline.history.events,
+      baselineLabel,
+      target: { kind: 'none' },
+    },
+  ];
+}
+
+function rssFigure(id: string, label: string, ours: number, baselineRss: number): Figure {
+  return {
+    id,
+    figure: `worker RSS after ${label}`,
+    unit: 'MiB',
+    ours,
+    baseline: baselineRss,
+    baselineLabel: 'minimal worker after its runs',
+    target: { kind: 'at-most', value: RSS_LIMIT_MIB },
+  };
+}
+
+export async function runThroughputSection(): Promise<void> {
+  const settings = throughputSettings();
+  const machine = describeMachine();
+  const starts = await startRateFigures(settings);
+  const ours = await runOurJobs(settings);
+  const uploadSteps = ours.uploads.history.activities;
+  const emailSteps = ours.emails.history.activities;
+  const baselines = await runBaselines(settings, [uploadSteps, emailSteps]);
+  const uploadBaseline = baselines.get(uploadSteps)!;
+  const emailBaseline = baselines.get(emailSteps)!;
+  const baselineRss = Math.max(...[...baselines.values()].map((run) => run.workerRssMiB));
+  printReport(machine, settings, [
+    ...starts,
+    ...jobFigures('uploads', `${settings.jobs} tiny uploads`, ours.uploads, uploadBaseline, 0.9),
+    ...jobFigures('emails', `${settings.jobs} welcome e-mails`, ours.emails, emailBaseline, 1.0),
+    rssFigure('worker-rss-uploads', `${settings.jobs} uploads`, ours.uploads.workerRssMiB, baselineRss),
+    rssFigure(
+      'worker-rss-uploads-emails',
+      `then ${settings.jobs} e-mails`,
+      ours.emails.workerRssMiB,
+      baselineRss,
+    ),
+  ]);
+}
+
+/** The section asked for alone: `npm run bench -- throughput` or BENCH_ONLY=throughput. */
+function requestedSection(): string | undefined {
+  return process.env.BENCH_ONLY || process.argv[2] || undefined;
+}
+
+/** The bench's other sections (`others`) and then this one, or only the one that was asked for. */
+export function withThroughputSection(others: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const only = requestedSection();
+    if (only !== 'throughput') await others();
+    if (only === undefined || only === 'throughput') await runThroughputSection();
+  };
+}

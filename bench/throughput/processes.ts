@@ -1,0 +1,72 @@
+// Child processes of the bench: each in its own process group, so stopping one stops whatever it
+// started too, and read for their resident memory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Child {
+  name: string;
+  pid: number;
+  /** Its exit code, or null when a signal ended it. */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 15_000;
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/** Starts `command`; its output goes to the bench's stderr only when BENCH_VERBOSE is set. */
+export function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const output = process.env.BENCH_VERBOSE ? 'inherit' : 'ignore';
+  const child = spawn(command, args, { env, detached: true, stdio: ['ignore', output, output] });
+  if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+    // Whatever it left behind in its group.
+    signalGroup(child, 'SIGKILL');
+  };
+  return { name, pid: child.pid, exited, stop };
+}
+
+/** A TypeScript entry point run by this Node with tsx loaded: one process, whose memory is its own. */
+export function spawnTsx(name: string, script: string, env: NodeJS.ProcessEnv): Child {
+  return spawnChild(name, process.execPath, ['--import', 'tsx', script], env);
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+export function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  if (!kb) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb[1]) / 1024;
+}
+
+/** Polls `ready` until it says yes, failing when the child exits first or `timeoutMs` passes. */
+export async function waitUntil(
+  child: Child,
+  what: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  let exitCode: number | null | undefined;
+  void child.exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`${child.name} exited (${exitCode}) before ${what}`);
+    if (await ready().catch(() => false)) return;
+    await sleep(200);
+  }
+  throw new Error(`${child.name}: no ${what} within ${timeoutMs} ms`);
+}
