@@ -24,6 +24,13 @@ export function describeStorage(storage: ServerStorage): string {
     : `SQLite file, ${storage.pragmas.join(' ')}`;
 }
 
+/** A short name for JSON lines: `memory`, `file`, `file-wal-normal`… */
+export function storageId(storage: ServerStorage): string {
+  if (storage.kind === 'memory') return 'memory';
+  const values = storage.pragmas.map((pragma) => pragma.split('=')[1]);
+  return ['file', ...values].join('-');
+}
+
 export interface BenchServer {
   /** The configuration `npm start` would have in this server's DATA_DIR (API port included). */
   config: Config;

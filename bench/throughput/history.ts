@@ -6,9 +6,31 @@ export interface HistoryShape {
   workflowId: string;
   events: number;
   activities: number;
+  /** Events by type, e.g. `UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: 2`. */
+  byType: Record<string, number>;
 }
 
-const ACTIVITY_SCHEDULED = temporal.api.enums.v1.EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED;
+const EVENT_TYPES = temporal.api.enums.v1.EventType;
+
+function typeName(eventType: number | null | undefined): string {
+  return (EVENT_TYPES[eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_/, '');
+}
+
+function countByType(events: temporal.api.history.v1.IHistoryEvent[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const event of events)
+    counts[typeName(event.eventType)] = (counts[typeName(event.eventType)] ?? 0) + 1;
+  return counts;
+}
+
+/** The event types `ours` has more of than `baseline`, e.g. `MARKER_RECORDED +1`. */
+export function extraEvents(ours: HistoryShape, baseline: HistoryShape): string {
+  return Object.entries(ours.byType)
+    .map(([type, count]) => [type, count - (baseline.byType[type] ?? 0)] as const)
+    .filter(([, extra]) => extra !== 0)
+    .map(([type, extra]) => `${type} ${extra > 0 ? '+' : ''}${extra}`)
+    .join(', ');
+}
 
 async function firstCompleted(client: Client, workflowType: string): Promise<string> {
   const query = `WorkflowType = "${workflowType}" AND ExecutionStatus = "Completed"`;
@@ -27,6 +49,8 @@ export async function historyShape(
   return {
     workflowId,
     events: events.length,
-    activities: events.filter((event) => event.eventType === ACTIVITY_SCHEDULED).length,
+    activities: events.filter((event) => event.eventType === EVENT_TYPES.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+      .length,
+    byType: countByType(events),
   };
 }

@@ -1,7 +1,7 @@
 // POST /emails through the real API over a fixed number of keep-alive connections.
 import { Pool } from 'undici';
 import { welcomeEmail } from './jobs';
-import { runLoad, type LoadResult } from './load';
+import { runWarmLoad, type LoadResult } from './load';
 import type { ThroughputSettings } from './settings';
 
 async function postEmail(pool: Pool, index: number): Promise<void> {
@@ -18,7 +18,7 @@ async function postEmail(pool: Pool, index: number): Promise<void> {
 export async function measureHttpEnqueue(apiUrl: string, settings: ThroughputSettings): Promise<LoadResult> {
   const pool = new Pool(apiUrl, { connections: settings.concurrency });
   try {
-    return await runLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, (index) =>
+    return await runWarmLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, (index) =>
       postEmail(pool, index),
     );
   } finally {

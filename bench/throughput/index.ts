@@ -2,6 +2,7 @@
 // worker memory, each beside the baseline Temporal itself sets on this machine. Asserts nothing.
 import { runBaselines, runOurJobs, type JobRun } from './end-to-end-phase';
 import type { Figure } from './figures';
+import { extraEvents } from './history';
 import { describeMachine } from './machine';
 import { printReport } from './report';
 import { throughputSettings } from './settings';
@@ -40,6 +41,7 @@ function jobFigures(name: string, label: string, ours: JobRun, baseline: JobRun,
       baseline: baseline.history.events,
       baselineLabel,
       target: { kind: 'none' },
+      note: extraEvents(ours.history, baseline.history),
     },
   ];
 }

@@ -61,3 +61,14 @@ export async function runLoad(
     timedOut: next < count,
   };
 }
+
+/** `runLoad` after `concurrency` untimed calls: connections open, code compiled, caches warm. */
+export async function runWarmLoad(
+  count: number,
+  concurrency: number,
+  timeoutMs: number,
+  call: (index: number) => Promise<void>,
+): Promise<LoadResult> {
+  await runLoad(concurrency, concurrency, timeoutMs, (index) => call(count + index));
+  return runLoad(count, concurrency, timeoutMs, call);
+}

@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface Child {
   name: string;
   pid: number;
+  /** The last lines it wrote, to say why it failed. */
+  outputTail(): string;
   /** Its exit code, or null when a signal ended it. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -22,11 +24,25 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Starts `command`; its output goes to the bench's stderr only when BENCH_VERBOSE is set. */
+const TAIL_LINES = 20;
+
+/** Keeps the last lines of the child's output; passes all of it on when BENCH_VERBOSE is set. */
+function keepTail(child: ChildProcess): () => string {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    if (process.env.BENCH_VERBOSE) process.stderr.write(chunk);
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - TAIL_LINES));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => lines.join('\n');
+}
+
 export function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const output = process.env.BENCH_VERBOSE ? 'inherit' : 'ignore';
-  const child = spawn(command, args, { env, detached: true, stdio: ['ignore', output, output] });
+  const child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
+  const outputTail = keepTail(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -37,7 +53,7 @@ export function spawnChild(name: string, command: string, args: string[], env: N
     // Whatever it left behind in its group.
     signalGroup(child, 'SIGKILL');
   };
-  return { name, pid: child.pid, exited, stop };
+  return { name, pid: child.pid, outputTail, exited, stop };
 }
 
 /** A TypeScript entry point run by this Node with tsx loaded: one process, whose memory is its own. */
@@ -64,9 +80,11 @@ export async function waitUntil(
   void child.exited.then((code) => (exitCode = code));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`${child.name} exited (${exitCode}) before ${what}`);
+    if (exitCode !== undefined) {
+      throw new Error(`${child.name} exited (${exitCode}) before ${what}:\n${child.outputTail()}`);
+    }
     if (await ready().catch(() => false)) return;
     await sleep(200);
   }
-  throw new Error(`${child.name}: no ${what} within ${timeoutMs} ms`);
+  throw new Error(`${child.name}: no ${what} within ${timeoutMs} ms:\n${child.outputTail()}`);
 }

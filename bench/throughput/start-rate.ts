@@ -2,13 +2,13 @@
 // nothing but the starts touches the server.
 import type { BenchServer } from './dev-servers';
 import { startWelcomeEmail } from './jobs';
-import { runLoad, type LoadResult } from './load';
+import { runWarmLoad, type LoadResult } from './load';
 import type { ThroughputSettings } from './settings';
 
 export const IDLE_TASK_QUEUE = 'bench-starts-without-worker';
 
 export function measureStarts(server: BenchServer, settings: ThroughputSettings): Promise<LoadResult> {
-  return runLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, (index) =>
+  return runWarmLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, (index) =>
     startWelcomeEmail(server.client, index, IDLE_TASK_QUEUE),
   );
 }
