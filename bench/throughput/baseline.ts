@@ -27,16 +27,13 @@ export async function startBaselineWorker(
   return child;
 }
 
-/** Unique on one server, where each number of steps is run once. */
-export function baselineJobId(steps: number, index: number): string {
-  return `baseline-${steps}-${index}`;
-}
-
 /** A plain start: no search attributes, memo or metadata, the least a start can carry. */
-export async function startBaselineJob(client: Client, steps: number, index: number): Promise<void> {
-  await client.workflow.start(BASELINE_WORKFLOW, {
+export async function startBaselineJob(client: Client, steps: number, index: number): Promise<string> {
+  const handle = await client.workflow.start(BASELINE_WORKFLOW, {
     taskQueue: BASELINE_TASK_QUEUE,
-    workflowId: baselineJobId(steps, index),
+    // Unique on one server, where each number of steps runs once.
+    workflowId: `baseline-${steps}-${index}`,
     args: [steps],
   });
+  return handle.workflowId;
 }

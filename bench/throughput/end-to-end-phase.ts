@@ -2,16 +2,17 @@
 // server settings, then the minimal workflow with as many no-op steps on a fresh server of the same
 // settings; the workers' memory after their runs; one history of each.
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { startCaptureServer } from '../../src/email/capture-server';
 import { freeLoopbackPort } from '../../src/free-port';
 import { silentLogger } from '../../src/logger';
-import { baselineJobId, BASELINE_WORKFLOW, startBaselineJob, startBaselineWorker } from './baseline';
+import { BASELINE_WORKFLOW, startBaselineJob, startBaselineWorker } from './baseline';
 import { withCleanups, type Cleanups } from './cleanups';
 import { NPM_START_STORAGE, startBenchServer, type BenchServer } from './dev-servers';
 import { measureEndToEnd, type EndToEndResult } from './end-to-end';
 import { historyShape, type HistoryShape } from './history';
 import { startUpload, startWelcomeEmail, storeTinyFiles } from './jobs';
-import { rssMiB } from './processes';
+import { rssMiB, type Child } from './processes';
 import { startWorkerChild } from './project-processes';
 import type { ThroughputSettings } from './settings';
 
@@ -38,6 +39,12 @@ async function smtpCapture(server: BenchServer, cleanups: Cleanups): Promise<str
   return `smtp://127.0.0.1:${capture.port}`;
 }
 
+/** The worker's memory right after the run, then the run's histories. */
+async function finishRun(client: Client, result: EndToEndResult, worker: Child): Promise<JobRun> {
+  const workerRssMiB = rssMiB(worker.pid);
+  return { result, workerRssMiB, history: await historyShape(client, result.jobIds) };
+}
+
 export function runOurJobs(settings: ThroughputSettings): Promise<OurRuns> {
   return withCleanups(async (cleanups) => {
     const server = await startBenchServer(NPM_START_STORAGE, cleanups);
@@ -48,21 +55,9 @@ export function runOurJobs(settings: ThroughputSettings): Promise<OurRuns> {
     const uploads = await measureEndToEnd(client, 'processUpload', settings, (i) =>
       startUpload(client, files[i]!),
     );
-    const uploadRss = rssMiB(worker.pid);
+    const uploadRun = await finishRun(client, uploads, worker);
     const emails = await measureEndToEnd(client, 'sendEmail', settings, (i) => startWelcomeEmail(client, i));
-    const emailRss = rssMiB(worker.pid);
-    return {
-      uploads: {
-        result: uploads,
-        history: await historyShape(client, { workflowType: 'processUpload' }),
-        workerRssMiB: uploadRss,
-      },
-      emails: {
-        result: emails,
-        history: await historyShape(client, { workflowType: 'sendEmail' }),
-        workerRssMiB: emailRss,
-      },
-    };
+    return { uploads: uploadRun, emails: await finishRun(client, emails, worker) };
   });
 }
 
@@ -80,8 +75,7 @@ export function runBaselines(
       const result = await measureEndToEnd(client, BASELINE_WORKFLOW, settings, (i) =>
         startBaselineJob(client, steps, i),
       );
-      const history = await historyShape(client, { workflowId: baselineJobId(steps, 0) });
-      runs.set(steps, { result, history, workerRssMiB: rssMiB(worker.pid) });
+      runs.set(steps, await finishRun(client, result, worker));
     }
     return runs;
   });

@@ -11,6 +11,8 @@ export interface EndToEndResult {
   elapsedMs: number;
   jobsPerSecond: number;
   timedOut: boolean;
+  /** The ids of the jobs started, in the order they were started. */
+  jobIds: string[];
 }
 
 const POLL_MS = 250;
@@ -28,13 +30,15 @@ export async function measureEndToEnd(
   client: Client,
   workflowType: string,
   settings: ThroughputSettings,
-  start: (index: number) => Promise<void>,
+  start: (index: number) => Promise<string>,
 ): Promise<EndToEndResult> {
   const closedBefore = await countOf(client, workflowType, CLOSED);
   const completedBefore = await countOf(client, workflowType, COMPLETED);
   const startedAt = performance.now();
   const deadline = startedAt + settings.phaseTimeoutMs;
-  const starts = await runLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, start);
+  const jobIds: string[] = [];
+  const record = async (index: number) => jobIds.push(await start(index));
+  const starts = await runLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, record);
   let closed = 0;
   while (performance.now() < deadline) {
     closed = (await countOf(client, workflowType, CLOSED)) - closedBefore;
@@ -49,5 +53,6 @@ export async function measureEndToEnd(
     elapsedMs,
     jobsPerSecond: completed / (elapsedMs / 1000),
     timedOut: closed < starts.completed,
+    jobIds,
   };
 }

@@ -41,9 +41,17 @@ function jobFigures(name: string, label: string, ours: JobRun, baseline: JobRun,
       baseline: baseline.history.events,
       baselineLabel,
       target: { kind: 'none' },
-      note: extraEvents(ours.history, baseline.history),
+      note: historyNote(ours, baseline),
     },
   ];
+}
+
+function historyNote(ours: JobRun, baseline: JobRun): string {
+  const timeouts = (run: JobRun) => `${run.history.withTaskTimeouts}/${run.history.sampled}`;
+  return (
+    `shortest of ${ours.history.sampled} sampled: ${extraEvents(ours.history, baseline.history)}; ` +
+    `runs with a workflow task timeout: ours ${timeouts(ours)}, baseline ${timeouts(baseline)}`
+  );
 }
 
 function rssFigure(id: string, label: string, ours: number, baselineRss: number): Figure {
@@ -76,7 +84,7 @@ export async function runThroughputSection(): Promise<void> {
     rssFigure('worker-rss-uploads', `${settings.jobs} uploads`, ours.uploads.workerRssMiB, baselineRss),
     rssFigure(
       'worker-rss-uploads-emails',
-      `then ${settings.jobs} e-mails`,
+      `${settings.jobs} uploads, then ${settings.jobs} e-mails`,
       ours.emails.workerRssMiB,
       baselineRss,
     ),

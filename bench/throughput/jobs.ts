@@ -12,15 +12,16 @@ export function welcomeEmail(index: number): SendEmailInput {
   return { to: `user-${index}@example.com`, template: 'welcome', params: { name: `User ${index}` } };
 }
 
-/** `taskQueue`: the project's own unless given (a queue no worker polls measures starts alone). */
-export function startWelcomeEmail(client: Client, index: number, taskQueue?: string): Promise<void> {
-  return startJob(client, sendEmail, welcomeEmail(index), taskQueue ? { taskQueue } : {}).then(
-    () => undefined,
-  );
+/**
+ * Its job id. `taskQueue`: the project's own unless given (a queue that no worker polls measures
+ * starts alone).
+ */
+export async function startWelcomeEmail(client: Client, index: number, taskQueue?: string): Promise<string> {
+  return (await startJob(client, sendEmail, welcomeEmail(index), taskQueue ? { taskQueue } : {})).jobId;
 }
 
-export function startUpload(client: Client, input: ProcessUploadInput): Promise<void> {
-  return startJob(client, processUpload, input).then(() => undefined);
+export async function startUpload(client: Client, input: ProcessUploadInput): Promise<string> {
+  return (await startJob(client, processUpload, input)).jobId;
 }
 
 /**

@@ -24,7 +24,7 @@ interface Tally {
   firstError?: string;
 }
 
-async function timedCall(call: () => Promise<void>, tally: Tally): Promise<void> {
+async function timedCall(call: () => Promise<unknown>, tally: Tally): Promise<void> {
   const started = performance.now();
   try {
     await call();
@@ -40,7 +40,7 @@ export async function runLoad(
   count: number,
   concurrency: number,
   timeoutMs: number,
-  call: (index: number) => Promise<void>,
+  call: (index: number) => Promise<unknown>,
 ): Promise<LoadResult> {
   const tally: Tally = { latencies: [], failed: 0 };
   const started = performance.now();
@@ -67,7 +67,7 @@ export async function runWarmLoad(
   count: number,
   concurrency: number,
   timeoutMs: number,
-  call: (index: number) => Promise<void>,
+  call: (index: number) => Promise<unknown>,
 ): Promise<LoadResult> {
   await runLoad(concurrency, concurrency, timeoutMs, (index) => call(count + index));
   return runLoad(count, concurrency, timeoutMs, call);
