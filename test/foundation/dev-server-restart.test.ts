@@ -46,7 +46,12 @@ describe.each(['SIGTERM', 'SIGKILL'] as const)("npm start's dev server stopped w
   let client: Client;
 
   beforeAll(async () => {
-    config = testConfig({ temporalPort: await freeLoopbackPort(), temporalUiPort: await freeLoopbackPort() });
+    const temporalPort = await freeLoopbackPort();
+    config = testConfig({
+      temporalPort,
+      temporalAddress: `127.0.0.1:${temporalPort}`,
+      temporalUiPort: await freeLoopbackPort(),
+    });
     client = createTemporalClient(config);
   });
 
