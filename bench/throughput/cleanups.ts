@@ -26,3 +26,22 @@ export async function withCleanups<T>(work: (cleanups: Cleanups) => Promise<T>):
     await cleanups.run();
   }
 }
+
+const exitSteps = new Set<() => void>();
+
+function runExitSteps(): void {
+  for (const step of [...exitSteps].reverse()) step();
+}
+
+/**
+ * Runs `step` (synchronous) if the bench exits before the returned function is called: on Ctrl-C or
+ * a crash, where the clean-ups above do not get to run.
+ */
+export function onAbnormalExit(step: () => void): () => void {
+  if (exitSteps.size === 0) {
+    process.once('exit', runExitSteps);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  }
+  exitSteps.add(step);
+  return () => exitSteps.delete(step);
+}

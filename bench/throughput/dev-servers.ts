@@ -9,7 +9,7 @@ import { freeLoopbackPort } from '../../src/free-port';
 import { temporalBinaryPath } from '../../src/temporal/binaries';
 import { checkTemporalReadiness, createTemporalClient } from '../../src/temporal/client';
 import { DEV_SERVER_SQLITE_PRAGMAS, devServerArgs } from '../../src/temporal/dev-server';
-import type { Cleanups } from './cleanups';
+import { onAbnormalExit, type Cleanups } from './cleanups';
 import { spawnChild, waitUntil, type Child } from './processes';
 
 export type ServerStorage = { kind: 'memory' } | { kind: 'file'; pragmas: readonly string[] };
@@ -52,7 +52,12 @@ function serverArgs(config: Config, storage: ServerStorage): string[] {
 
 async function benchConfig(cleanups: Cleanups): Promise<Config> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-jobs-bench-'));
-  cleanups.defer(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const remove = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  const forget = onAbnormalExit(remove);
+  cleanups.defer(() => {
+    remove();
+    forget();
+  });
   const temporalPort = await freeLoopbackPort();
   return loadConfig({
     DATA_DIR: dataDir,

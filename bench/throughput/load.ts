@@ -1,14 +1,12 @@
 // A fixed number of calls with a fixed number in flight, timed one by one.
 
 export interface LoadResult {
-  /** Calls that succeeded. */
-  completed: number;
+  /** Each successful call's time, in the order they finished. */
+  latenciesMs: number[];
   failed: number;
   /** The first failure's message, to tell the reader what went wrong. */
   firstError?: string;
   elapsedMs: number;
-  perSecond: number;
-  p99Ms: number;
   timedOut: boolean;
 }
 
@@ -18,20 +16,34 @@ export function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)]!;
 }
 
-interface Tally {
-  latencies: number[];
-  failed: number;
-  firstError?: string;
+export function perSecond(result: LoadResult): number {
+  return result.latenciesMs.length / (result.elapsedMs / 1000);
 }
 
-async function timedCall(call: () => Promise<unknown>, tally: Tally): Promise<void> {
+export function p99Ms(result: LoadResult): number {
+  return percentile(result.latenciesMs, 0.99);
+}
+
+/** Several loads of the same kind as one: their calls and their time added up. */
+export function combined(results: LoadResult[]): LoadResult {
+  const firstError = results.find((result) => result.firstError !== undefined)?.firstError;
+  return {
+    latenciesMs: results.flatMap((result) => result.latenciesMs),
+    failed: results.reduce((sum, result) => sum + result.failed, 0),
+    ...(firstError === undefined ? {} : { firstError }),
+    elapsedMs: results.reduce((sum, result) => sum + result.elapsedMs, 0),
+    timedOut: results.some((result) => result.timedOut),
+  };
+}
+
+async function timedCall(call: () => Promise<unknown>, result: LoadResult): Promise<void> {
   const started = performance.now();
   try {
     await call();
-    tally.latencies.push(performance.now() - started);
+    result.latenciesMs.push(performance.now() - started);
   } catch (error) {
-    tally.failed += 1;
-    tally.firstError ??= error instanceof Error ? error.message : String(error);
+    result.failed += 1;
+    result.firstError ??= error instanceof Error ? error.message : String(error);
   }
 }
 
@@ -42,24 +54,17 @@ export async function runLoad(
   timeoutMs: number,
   call: (index: number) => Promise<unknown>,
 ): Promise<LoadResult> {
-  const tally: Tally = { latencies: [], failed: 0 };
+  const result: LoadResult = { latenciesMs: [], failed: 0, elapsedMs: 0, timedOut: false };
   const started = performance.now();
   const deadline = started + timeoutMs;
   let next = 0;
   const lane = async () => {
-    while (next < count && performance.now() < deadline) await timedCall(() => call(next++), tally);
+    while (next < count && performance.now() < deadline) await timedCall(() => call(next++), result);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
-  const elapsedMs = performance.now() - started;
-  return {
-    completed: tally.latencies.length,
-    failed: tally.failed,
-    ...(tally.firstError === undefined ? {} : { firstError: tally.firstError }),
-    elapsedMs,
-    perSecond: tally.latencies.length / (elapsedMs / 1000),
-    p99Ms: percentile(tally.latencies, 0.99),
-    timedOut: next < count,
-  };
+  result.elapsedMs = performance.now() - started;
+  result.timedOut = next < count;
+  return result;
 }
 
 /** `runLoad` after `concurrency` untimed calls: connections open, code compiled, caches warm. */

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { onAbnormalExit } from './cleanups';
 
 export interface Child {
   name: string;
@@ -43,7 +44,13 @@ export function spawnChild(name: string, command: string, args: string[], env: N
   const child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
   const outputTail = keepTail(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const forget = onAbnormalExit(() => signalGroup(child, 'SIGKILL'));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      forget();
+      resolve(code);
+    }),
+  );
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     signalGroup(child, 'SIGTERM');

@@ -1,20 +1,24 @@
-// Phase 1: workflow starts on each kind of dev server storage, one server at a time, and on
-// `npm start`'s server also POST /emails through the API against the direct start.
+// Phase 1: workflow starts on each kind of dev server storage, and on `npm start`'s server also
+// POST /emails through the API against the direct start. All servers run at once and are measured
+// in turn, round after round, so that the shared machine's changing load falls on every side alike.
 import { withCleanups } from './cleanups';
 import {
   describeStorage,
-  storageId,
   IN_MEMORY,
   NPM_START_STORAGE,
   startBenchServer,
+  storageId,
+  type BenchServer,
   type ServerStorage,
 } from './dev-servers';
 import type { Figure } from './figures';
 import { measureHttpEnqueue } from './http-enqueue';
-import type { LoadResult } from './load';
+import { combined, p99Ms, perSecond, type LoadResult } from './load';
 import { startApiChild } from './project-processes';
 import type { ThroughputSettings } from './settings';
 import { measureStarts, type StartRates } from './start-rate';
+
+const ROUNDS = 4;
 
 /** What `npm start` ran before its SQLite settings, and the other setting worth knowing. */
 const OTHER_FILE_STORAGES: ServerStorage[] = [
@@ -22,27 +26,47 @@ const OTHER_FILE_STORAGES: ServerStorage[] = [
   { kind: 'file', pragmas: ['journal_mode=wal', 'synchronous=full'] },
 ];
 
+const ALL_STORAGES = [IN_MEMORY, NPM_START_STORAGE, ...OTHER_FILE_STORAGES];
+
+type Measurement = (settings: ThroughputSettings) => Promise<LoadResult>;
+
 function loadNote(result: LoadResult): string {
-  const parts = [`p99 ${result.p99Ms.toFixed(0)} ms`];
+  const parts = [`p99 ${p99Ms(result).toFixed(0)} ms`];
   if (result.failed > 0) parts.push(`${result.failed} failed: ${result.firstError}`);
   if (result.timedOut) parts.push('phase timed out');
   return parts.join('; ');
 }
 
-async function startsOn(storage: ServerStorage, settings: ThroughputSettings): Promise<StartRates> {
-  return withCleanups(async (cleanups) => measureStarts(await startBenchServer(storage, cleanups), settings));
+/** Unique among the servers of this phase, whatever `npm start`'s settings are. */
+function serverName(storage: ServerStorage): string {
+  return storage === NPM_START_STORAGE ? 'npm-start' : storageId(storage);
 }
 
-/** Direct starts, then the same number through the API, on one `npm start` server. */
-async function npmStartServer(
+function startMeasurements(server: BenchServer, storage: ServerStorage): Array<[string, Measurement]> {
+  return (['startJob', 'plain'] as const).map((kind) => [
+    `${serverName(storage)}/${kind}`,
+    (settings) => measureStarts(server, kind, settings),
+  ]);
+}
+
+/** Every measurement, a round's share of the jobs at a time; the order turns by one each round. */
+async function inRounds(
+  measurements: Map<string, Measurement>,
   settings: ThroughputSettings,
-): Promise<{ direct: StartRates; http: LoadResult }> {
-  return withCleanups(async (cleanups) => {
-    const server = await startBenchServer(NPM_START_STORAGE, cleanups);
-    const direct = await measureStarts(server, settings);
-    const api = await startApiChild(server.config, cleanups);
-    return { direct, http: await measureHttpEnqueue(api.url, settings) };
-  });
+): Promise<Map<string, LoadResult>> {
+  const perRound = { ...settings, jobs: Math.ceil(settings.jobs / ROUNDS) };
+  const names = [...measurements.keys()];
+  const results = new Map<string, LoadResult[]>(names.map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = [...names.slice(round % names.length), ...names.slice(0, round % names.length)];
+    for (const name of order) results.get(name)!.push(await measurements.get(name)!(perRound));
+  }
+  return new Map([...results].map(([name, rounds]) => [name, combined(rounds)]));
+}
+
+function startRates(results: Map<string, LoadResult>, storage: ServerStorage): StartRates {
+  const name = serverName(storage);
+  return { startJob: results.get(`${name}/startJob`)!, plain: results.get(`${name}/plain`)! };
 }
 
 /** Both kinds of start on one storage against the same kind on the in-memory server. */
@@ -52,41 +76,53 @@ function startFigures(
   memory: StartRates,
   target: number,
 ): Figure[] {
-  const label =
-    storage === NPM_START_STORAGE ? `npm start's (${describeStorage(storage)})` : describeStorage(storage);
+  const npmStart = storage === NPM_START_STORAGE;
+  const label = npmStart ? `npm start's (${describeStorage(storage)})` : describeStorage(storage);
   return (['startJob', 'plain'] as const).map((kind) => ({
-    id: `starts-${kind}-${storage === NPM_START_STORAGE ? 'npm-start' : storageId(storage)}`,
+    id: `starts-${kind}-${serverName(storage)}`,
     figure: `${kind} starts/s, ${label}`,
     unit: '/s',
-    ours: ours[kind].perSecond,
-    baseline: memory[kind].perSecond,
-    baselineLabel: `in-memory, p99 ${memory[kind].p99Ms.toFixed(0)} ms`,
+    ours: perSecond(ours[kind]),
+    baseline: perSecond(memory[kind]),
+    baselineLabel: `in-memory, p99 ${p99Ms(memory[kind]).toFixed(0)} ms`,
     target: kind === 'startJob' && target > 0 ? { kind: 'ratio-at-least', value: target } : { kind: 'none' },
     note: loadNote(ours[kind]),
   }));
 }
 
-export async function startRateFigures(settings: ThroughputSettings): Promise<Figure[]> {
-  // The two servers of the target one after the other, so that a change in the shared machine's
-  // load between them shows as little as it can.
-  const memory = await startsOn(IN_MEMORY, settings);
-  const { direct, http } = await npmStartServer(settings);
-  const others: Figure[] = [];
-  for (const storage of OTHER_FILE_STORAGES) {
-    others.push(...startFigures(storage, await startsOn(storage, settings), memory, 0));
-  }
-  return [
-    ...startFigures(NPM_START_STORAGE, direct, memory, 0.8),
-    ...others,
-    {
-      id: 'http-enqueue',
-      figure: `POST /emails through the API, ${settings.concurrency} connections`,
-      unit: 'req/s',
-      ours: http.perSecond,
-      baseline: direct.startJob.perSecond,
-      baselineLabel: `direct startJob, p99 ${direct.startJob.p99Ms.toFixed(0)} ms`,
-      target: { kind: 'ratio-at-least', value: 0.9 },
-      note: loadNote(http),
-    },
-  ];
+function httpFigure(http: LoadResult, direct: LoadResult, settings: ThroughputSettings): Figure {
+  return {
+    id: 'http-enqueue',
+    figure: `POST /emails through the API, ${settings.concurrency} connections`,
+    unit: 'req/s',
+    ours: perSecond(http),
+    baseline: perSecond(direct),
+    baselineLabel: `direct startJob, p99 ${p99Ms(direct).toFixed(0)} ms`,
+    target: { kind: 'ratio-at-least', value: 0.9 },
+    note: loadNote(http),
+  };
+}
+
+export function startRateFigures(settings: ThroughputSettings): Promise<Figure[]> {
+  return withCleanups(async (cleanups) => {
+    const measurements = new Map<string, Measurement>();
+    let npmStartServer: BenchServer | undefined;
+    for (const storage of ALL_STORAGES) {
+      const server = await startBenchServer(storage, cleanups);
+      if (storage === NPM_START_STORAGE) npmStartServer = server;
+      for (const entry of startMeasurements(server, storage)) measurements.set(...entry);
+    }
+    const api = await startApiChild(npmStartServer!.config, cleanups);
+    measurements.set('http', (perRound) => measureHttpEnqueue(api.url, perRound));
+    const results = await inRounds(measurements, settings);
+    const memory = startRates(results, IN_MEMORY);
+    const npmStart = startRates(results, NPM_START_STORAGE);
+    return [
+      ...startFigures(NPM_START_STORAGE, npmStart, memory, 0.8),
+      ...OTHER_FILE_STORAGES.flatMap((storage) =>
+        startFigures(storage, startRates(results, storage), memory, 0),
+      ),
+      httpFigure(results.get('http')!, npmStart.startJob, settings),
+    ];
+  });
 }

@@ -1,6 +1,7 @@
 // Workflow starts alone, against a queue that no worker polls, so that nothing but the starts
 // touches the server: the project's start path (startJob, same options), and a plain start that
 // carries no search attributes, memo or metadata.
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { BenchServer } from './dev-servers';
 import { startWelcomeEmail } from './jobs';
@@ -15,16 +16,21 @@ export interface StartRates {
 }
 
 async function plainStart(client: Client, index: number): Promise<void> {
-  await client.workflow.start('plainWorkflow', { taskQueue: IDLE_TASK_QUEUE, workflowId: `plain-${index}` });
+  await client.workflow.start('plainWorkflow', {
+    taskQueue: IDLE_TASK_QUEUE,
+    workflowId: `plain-${index}-${randomUUID()}`,
+  });
 }
 
-export async function measureStarts(server: BenchServer, settings: ThroughputSettings): Promise<StartRates> {
-  const { jobs, concurrency, phaseTimeoutMs } = settings;
+export function measureStarts(
+  server: BenchServer,
+  kind: keyof StartRates,
+  settings: ThroughputSettings,
+): Promise<LoadResult> {
   const { client } = server;
-  return {
-    startJob: await runWarmLoad(jobs, concurrency, phaseTimeoutMs, (i) =>
-      startWelcomeEmail(client, i, IDLE_TASK_QUEUE),
-    ),
-    plain: await runWarmLoad(jobs, concurrency, phaseTimeoutMs, (i) => plainStart(client, i)),
-  };
+  const start =
+    kind === 'startJob'
+      ? (index: number) => startWelcomeEmail(client, index, IDLE_TASK_QUEUE)
+      : (index: number) => plainStart(client, index);
+  return runWarmLoad(settings.jobs, settings.concurrency, settings.phaseTimeoutMs, start);
 }
