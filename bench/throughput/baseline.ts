@@ -1,4 +1,5 @@
 // Starting the minimal worker and its jobs.
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../src/config';
@@ -28,11 +29,10 @@ export async function startBaselineWorker(
 }
 
 /** A plain start: no search attributes, memo or metadata, the least a start can carry. */
-export async function startBaselineJob(client: Client, steps: number, index: number): Promise<string> {
+export async function startBaselineJob(client: Client, steps: number): Promise<string> {
   const handle = await client.workflow.start(BASELINE_WORKFLOW, {
     taskQueue: BASELINE_TASK_QUEUE,
-    // Unique on one server, where each number of steps runs once.
-    workflowId: `baseline-${steps}-${index}`,
+    workflowId: `baseline-${steps}-${randomUUID()}`,
     args: [steps],
   });
   return handle.workflowId;

@@ -17,6 +17,21 @@ export interface EndToEndResult {
 
 const POLL_MS = 250;
 
+/** Several runs of the same kind as one: their jobs and their time added up. */
+export function combinedRuns(runs: EndToEndResult[]): EndToEndResult {
+  const sum = (value: (run: EndToEndResult) => number) => runs.reduce((total, run) => total + value(run), 0);
+  const completed = sum((run) => run.completed);
+  const elapsedMs = sum((run) => run.elapsedMs);
+  return {
+    completed,
+    notCompleted: sum((run) => run.notCompleted),
+    elapsedMs,
+    jobsPerSecond: completed / (elapsedMs / 1000),
+    timedOut: runs.some((run) => run.timedOut),
+    jobIds: runs.flatMap((run) => run.jobIds),
+  };
+}
+
 async function countOf(client: Client, workflowType: string, status: string): Promise<number> {
   const { count } = await client.workflow.count(`WorkflowType = "${workflowType}" AND ${status}`);
   return count;

@@ -1,6 +1,6 @@
 // The throughput section of `npm run bench` (issue 13): starts, HTTP enqueue, jobs end to end and
 // worker memory, each beside the baseline Temporal itself sets on this machine. Asserts nothing.
-import { runBaselines, runOurJobs, type JobRun } from './end-to-end-phase';
+import { runJobs, type JobRun, type RunPair } from './end-to-end-phase';
 import type { Figure } from './figures';
 import { extraEvents } from './history';
 import { describeMachine } from './machine';
@@ -18,7 +18,7 @@ function runNote(run: JobRun): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
-function jobFigures(name: string, label: string, ours: JobRun, baseline: JobRun, target: number): Figure[] {
+function jobFigures(name: string, label: string, { ours, baseline }: RunPair, target: number): Figure[] {
   const steps = ours.history.activities;
   const baselineLabel = `minimal workflow, ${steps} no-op ${steps === 1 ? 'activity' : 'activities'}`;
   const note = runNote(ours);
@@ -54,14 +54,14 @@ function historyNote(ours: JobRun, baseline: JobRun): string {
   );
 }
 
-function rssFigure(id: string, label: string, ours: number, baselineRss: number): Figure {
+function rssFigure(id: string, label: string, { ours, baseline }: RunPair): Figure {
   return {
     id,
     figure: `worker RSS after ${label}`,
     unit: 'MiB',
-    ours,
-    baseline: baselineRss,
-    baselineLabel: 'minimal worker after its runs',
+    ours: ours.workerRssMiB,
+    baseline: baseline.workerRssMiB,
+    baselineLabel: 'minimal worker after as many runs',
     target: { kind: 'at-most', value: RSS_LIMIT_MIB },
   };
 }
@@ -70,24 +70,13 @@ export async function runThroughputSection(): Promise<void> {
   const settings = throughputSettings();
   const machine = describeMachine();
   const starts = await startRateFigures(settings);
-  const ours = await runOurJobs(settings);
-  const uploadSteps = ours.uploads.history.activities;
-  const emailSteps = ours.emails.history.activities;
-  const baselines = await runBaselines(settings, [uploadSteps, emailSteps]);
-  const uploadBaseline = baselines.get(uploadSteps)!;
-  const emailBaseline = baselines.get(emailSteps)!;
-  const baselineRss = Math.max(...[...baselines.values()].map((run) => run.workerRssMiB));
+  const { uploads, emails } = await runJobs(settings);
   printReport(machine, settings, [
     ...starts,
-    ...jobFigures('uploads', `${settings.jobs} tiny uploads`, ours.uploads, uploadBaseline, 0.9),
-    ...jobFigures('emails', `${settings.jobs} welcome e-mails`, ours.emails, emailBaseline, 1.0),
-    rssFigure('worker-rss-uploads', `${settings.jobs} uploads`, ours.uploads.workerRssMiB, baselineRss),
-    rssFigure(
-      'worker-rss-uploads-emails',
-      `${settings.jobs} uploads, then ${settings.jobs} e-mails`,
-      ours.emails.workerRssMiB,
-      baselineRss,
-    ),
+    ...jobFigures('uploads', `${settings.jobs} tiny uploads`, uploads, 0.9),
+    ...jobFigures('emails', `${settings.jobs} welcome e-mails`, emails, 1.0),
+    rssFigure('worker-rss-uploads', `${settings.jobs} uploads`, uploads),
+    rssFigure('worker-rss-uploads-emails', `${settings.jobs} uploads, then ${settings.jobs} e-mails`, emails),
   ]);
 }
 
