@@ -26,6 +26,7 @@ import {
 } from '../src/files/s3-blob-store';
 import { benchS3Server } from './versitygw';
 import { benchHttpAdapters } from './http-adapters';
+import { runThroughputSection } from './throughput';
 import { SqlStoredFileRepository } from '../src/files/stored-file-repository';
 
 const MiB = 1024 * 1024;
@@ -201,10 +202,24 @@ async function main(): Promise<void> {
           memory.bufferedMiB,
         ),
   ]);
-  await benchHttpAdapters();
 }
 
-main().catch((error) => {
+/** `npm run bench` runs every section; `npm run bench -- <section>` (or BENCH_ONLY) runs one. */
+const SECTIONS: Record<string, () => Promise<unknown>> = {
+  uploads: main,
+  http: benchHttpAdapters,
+  throughput: runThroughputSection,
+};
+
+async function runSections(): Promise<void> {
+  const only = process.env.BENCH_ONLY || process.argv[2];
+  if (only !== undefined && !(only in SECTIONS)) {
+    throw new Error(`no bench section '${only}'; the sections are ${Object.keys(SECTIONS).join(', ')}`);
+  }
+  for (const [name, run] of Object.entries(SECTIONS)) if (only === undefined || only === name) await run();
+}
+
+runSections().catch((error) => {
   console.error(error);
   process.exit(1);
 });

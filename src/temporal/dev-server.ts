@@ -51,7 +51,23 @@ function tightenWhenCreated(config: Config): () => void {
   return () => clearInterval(timer);
 }
 
-export function devServerArgs(config: Config): string[] {
+/**
+ * WAL lets a commit append to the log instead of rewriting pages through a rollback journal, and
+ * NORMAL syncs the log only at checkpoints, not at every commit: a crash of the server process
+ * loses nothing (the log is in the OS's hands), and a power loss or OS crash may drop the last
+ * commits but never corrupts the database. FULL (SQLite's default) fsyncs every commit.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
+
+function sqlitePragmaArgs(pragmas: readonly string[]): string[] {
+  return pragmas.flatMap((pragma) => ['--sqlite-pragma', pragma]);
+}
+
+/** `pragmas`: the server's SQLite settings; other values only for measuring them against each other. */
+export function devServerArgs(
+  config: Config,
+  pragmas: readonly string[] = DEV_SERVER_SQLITE_PRAGMAS,
+): string[] {
   return [
     'server',
     'start-dev',
@@ -63,6 +79,7 @@ export function devServerArgs(config: Config): string[] {
     String(config.temporalUiPort),
     '--db-filename',
     devServerDatabase(config),
+    ...sqlitePragmaArgs(pragmas),
     '--namespace',
     config.temporalNamespace,
     // Warnings from the embedded server are mostly its own shutdown chatter.
