@@ -1,14 +1,21 @@
 // Phase 2: uploads and welcome e-mails run end to end by the project's worker on `npm start`'s
-// server settings, each against the minimal workflow with as many no-op steps run by the minimal
-// worker on a second server of the same settings. Both sides run at once and take turns, round after
-// round, so that the shared machine's changing load falls on both alike. Then the workers' memory,
-// and the histories of a sample of each run.
+// server settings, each against the minimal workflow with as many no-op steps (run by the minimal
+// worker on a second server of the same settings) and against that workflow with a job's
+// bookkeeping (patch marker, JobState, progress memo), which tells Temporal's share of the gap. The
+// series take turns, round after round, so that the shared machine's changing load falls on all
+// alike. Then the workers' memory, and the histories of a sample of each run.
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { startCaptureServer } from '../../src/email/capture-server';
 import { freeLoopbackPort } from '../../src/free-port';
 import { silentLogger } from '../../src/logger';
-import { BASELINE_WORKFLOW, startBaselineJob, startBaselineWorker } from './baseline';
+import {
+  BASELINE_WORKFLOW,
+  BOOKKEEPING_WORKFLOW,
+  startBaselineJob,
+  startBaselineWorker,
+  startBookkeepingJob,
+} from './baseline';
 import { withCleanups, type Cleanups } from './cleanups';
 import { NPM_START_STORAGE, startBenchServer, type BenchServer } from './dev-servers';
 import { combinedRuns, measureEndToEnd, type EndToEndResult } from './end-to-end';
@@ -30,6 +37,8 @@ export interface JobRun {
 export interface RunPair {
   ours: JobRun;
   baseline: JobRun;
+  /** The baseline with a job's bookkeeping (`bookkeepingJob`): Temporal's share of the difference. */
+  bookkeeping: JobRun;
 }
 
 interface Side {
@@ -57,24 +66,28 @@ async function finishRun(side: Side, result: EndToEndResult): Promise<JobRun> {
   return { result, workerRssMiB, history: await historyShape(side.client, result.jobIds) };
 }
 
-/** Both sides a round's share of the jobs at a time; which goes first changes every round. */
+type Series = 'ours' | 'baseline' | 'bookkeeping';
+
+/** Every series a round's share of the jobs at a time; which goes first changes every round. */
 async function alternate(
   settings: ThroughputSettings,
-  ours: Round,
-  baseline: Round,
-): Promise<{ ours: EndToEndResult; baseline: EndToEndResult }> {
+  rounds: Record<Series, Round>,
+): Promise<Record<Series, EndToEndResult>> {
   const perRound = { ...settings, jobs: Math.ceil(settings.jobs / ROUNDS) };
-  const runs = { ours: [] as EndToEndResult[], baseline: [] as EndToEndResult[] };
+  const names = Object.keys(rounds) as Series[];
+  const runs = { ours: [], baseline: [], bookkeeping: [] } as Record<Series, EndToEndResult[]>;
   for (let round = 0; round < ROUNDS; round += 1) {
     const offset = round * perRound.jobs;
-    const turns = [() => ours(perRound, offset), () => baseline(perRound, offset)] as const;
-    const [first, second] = round % 2 === 0 ? turns : [turns[1], turns[0]];
-    const firstResult = await first();
-    const secondResult = await second();
-    runs.ours.push(round % 2 === 0 ? firstResult : secondResult);
-    runs.baseline.push(round % 2 === 0 ? secondResult : firstResult);
+    for (let turn = 0; turn < names.length; turn += 1) {
+      const name = names[(turn + round) % names.length]!;
+      runs[name].push(await rounds[name](perRound, offset));
+    }
   }
-  return { ours: combinedRuns(runs.ours), baseline: combinedRuns(runs.baseline) };
+  return {
+    ours: combinedRuns(runs.ours),
+    baseline: combinedRuns(runs.baseline),
+    bookkeeping: combinedRuns(runs.bookkeeping),
+  };
 }
 
 /** Runs one job to its end and counts its activities: the baseline gets as many. */
@@ -99,7 +112,10 @@ async function ourSide(settings: ThroughputSettings, cleanups: Cleanups) {
 async function baselineSide(cleanups: Cleanups, stepCounts: number[]): Promise<Side> {
   const server = await startBenchServer(NPM_START_STORAGE, cleanups);
   const worker = await startBaselineWorker(server.config, server.client, cleanups);
-  for (const steps of stepCounts) await stepsOf(server.client, () => startBaselineJob(server.client, steps));
+  for (const steps of stepCounts) {
+    await stepsOf(server.client, () => startBaselineJob(server.client, steps));
+    await stepsOf(server.client, () => startBookkeepingJob(server.client, steps));
+  }
   return { client: server.client, worker };
 }
 
@@ -108,33 +124,46 @@ function baselineRound(side: Side, steps: number): Round {
     measureEndToEnd(side.client, BASELINE_WORKFLOW, settings, () => startBaselineJob(side.client, steps));
 }
 
+function bookkeepingRound(side: Side, steps: number): Round {
+  return (settings) =>
+    measureEndToEnd(side.client, BOOKKEEPING_WORKFLOW, settings, () =>
+      startBookkeepingJob(side.client, steps),
+    );
+}
+
+async function finishRuns(
+  ours: Side,
+  baseline: Side,
+  runs: Record<Series, EndToEndResult>,
+): Promise<RunPair> {
+  return {
+    ours: await finishRun(ours, runs.ours),
+    baseline: await finishRun(baseline, runs.baseline),
+    bookkeeping: await finishRun(baseline, runs.bookkeeping),
+  };
+}
+
 export function runJobs(settings: ThroughputSettings): Promise<{ uploads: RunPair; emails: RunPair }> {
   return withCleanups(async (cleanups) => {
     const ours = await ourSide(settings, cleanups);
     const baseline = await baselineSide(cleanups, [ours.uploadSteps, ours.emailSteps]);
     const { client } = ours.side;
-    const uploadRuns = await alternate(
-      settings,
-      (perRound, offset) =>
+    const uploadRuns = await alternate(settings, {
+      ours: (perRound, offset) =>
         measureEndToEnd(client, 'processUpload', perRound, (i) =>
           startUpload(client, ours.files[offset + i]!),
         ),
-      baselineRound(baseline, ours.uploadSteps),
-    );
-    const uploads = {
-      ours: await finishRun(ours.side, uploadRuns.ours),
-      baseline: await finishRun(baseline, uploadRuns.baseline),
-    };
-    const emailRuns = await alternate(
-      settings,
-      (perRound, offset) =>
+      baseline: baselineRound(baseline, ours.uploadSteps),
+      bookkeeping: bookkeepingRound(baseline, ours.uploadSteps),
+    });
+    const uploads = await finishRuns(ours.side, baseline, uploadRuns);
+    const emailRuns = await alternate(settings, {
+      ours: (perRound, offset) =>
         measureEndToEnd(client, 'sendEmail', perRound, (i) => startWelcomeEmail(client, offset + i)),
-      baselineRound(baseline, ours.emailSteps),
-    );
-    const emails = {
-      ours: await finishRun(ours.side, emailRuns.ours),
-      baseline: await finishRun(baseline, emailRuns.baseline),
-    };
+      baseline: baselineRound(baseline, ours.emailSteps),
+      bookkeeping: bookkeepingRound(baseline, ours.emailSteps),
+    });
+    const emails = await finishRuns(ours.side, baseline, emailRuns);
     return { uploads, emails };
   });
 }

@@ -18,7 +18,12 @@ function runNote(run: JobRun): string | undefined {
   return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
-function jobFigures(name: string, label: string, { ours, baseline }: RunPair, target: number): Figure[] {
+function jobFigures(
+  name: string,
+  label: string,
+  { ours, baseline, bookkeeping }: RunPair,
+  target: number,
+): Figure[] {
   const steps = ours.history.activities;
   const baselineLabel = `minimal workflow, ${steps} no-op ${steps === 1 ? 'activity' : 'activities'}`;
   const note = runNote(ours);
@@ -32,6 +37,26 @@ function jobFigures(name: string, label: string, { ours, baseline }: RunPair, ta
       baselineLabel,
       target: { kind: 'ratio-at-least', value: target },
       ...(note ? { note } : {}),
+    },
+    {
+      id: `end-to-end-${name}-bookkeeping`,
+      figure: `end to end, ${label}, against the minimal workflow with a job's bookkeeping`,
+      unit: 'jobs/s',
+      ours: ours.result.jobsPerSecond,
+      baseline: bookkeeping.result.jobsPerSecond,
+      baselineLabel: `${baselineLabel}, plus a patch marker, JobState and the progress memo`,
+      target: { kind: 'none' },
+      note: 'the cost of our steps and worker, apart from what Temporal records',
+    },
+    {
+      id: `bookkeeping-${name}`,
+      figure: `end to end, the minimal workflow with a job's bookkeeping, beside the ${label}`,
+      unit: 'jobs/s',
+      ours: bookkeeping.result.jobsPerSecond,
+      baseline: baseline.result.jobsPerSecond,
+      baselineLabel,
+      target: { kind: 'none' },
+      note: `Temporal recording ${bookkeeping.history.events - baseline.history.events} more events per job`,
     },
     {
       id: `history-events-${name}`,
